@@ -1,0 +1,1 @@
+"""warden's own Django REST Framework site: the behaviour the conformance suite compares with."""

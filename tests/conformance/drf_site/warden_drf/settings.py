@@ -1,0 +1,74 @@
+"""Django settings of warden's conformance DRF site.
+
+Everything that changes the wire behaviour is fixed here so that the site answers as
+the reference site of the issues does; what differs between runs (database file, JWT
+signing key, Django secret) comes from the environment, set by ../serve.py:
+
+  WARDEN_DRF_DB          SQLite file (required)
+  WARDEN_DRF_JWT_KEY     HS256 key for simplejwt (the candidate gets the same one)
+  WARDEN_DRF_SECRET_KEY  Django's SECRET_KEY; serve.py makes one per start so that
+                         every gunicorn worker signs sessions the same way
+"""
+import os
+from datetime import timedelta
+
+DEBUG = False
+SECRET_KEY = os.environ.get("WARDEN_DRF_SECRET_KEY", "warden-conformance-site-not-a-secret")
+# The site listens on loopback only; any Host header a test client sends is fine.
+ALLOWED_HOSTS = ["*"]
+ROOT_URLCONF = "warden_drf.urls"
+WSGI_APPLICATION = "warden_drf.wsgi.application"
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "rest_framework_simplejwt.token_blacklist",
+]
+
+# Order matters: sessions before CSRF before the auth middleware, as Django documents.
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("WARDEN_DRF_DB", "warden_drf.sqlite3"),
+    }
+}
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+
+REST_FRAMEWORK = {
+    # Views that name no authenticators get session authentication only.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON and form bodies only: multipart is a 415 except where a view names its own parsers.
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "5/minute"},
+}
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=1),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": os.environ.get("WARDEN_DRF_JWT_KEY", "warden-conformance-jwt-key-0123456789abcdef"),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["stderr"], "level": "ERROR"},
+}
