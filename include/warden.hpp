@@ -1,0 +1,29 @@
+/// @file
+/// The umbrella header: everything warden offers.
+#ifndef WARDEN_HPP
+#define WARDEN_HPP
+
+#include <warden/core/api_error.hpp>
+#include <warden/core/body.hpp>
+#include <warden/core/clock.hpp>
+#include <warden/core/cookie.hpp>
+#include <warden/core/fixed_string.hpp>
+#include <warden/core/http.hpp>
+#include <warden/core/json.hpp>
+#include <warden/core/request.hpp>
+#include <warden/core/response.hpp>
+#include <warden/core/settings.hpp>
+#include <warden/auth/concepts.hpp>
+#include <warden/auth/identity.hpp>
+#include <warden/permissions/builtin.hpp>
+#include <warden/permissions/concepts.hpp>
+#include <warden/throttle/concepts.hpp>
+#include <warden/view/api_view.hpp>
+#include <warden/view/dispatch.hpp>
+#include <warden/view/policy.hpp>
+#include <warden/server/app.hpp>
+#include <warden/server/route.hpp>
+#include <warden/server/router.hpp>
+#include <warden/server/services.hpp>
+
+#endif

@@ -1,0 +1,45 @@
+// Plain C++20 type-list helpers for per-view code (Hana stays out of it: see DESIGN.md).
+#ifndef WARDEN_VIEW_DETAIL_TYPE_LIST_HPP
+#define WARDEN_VIEW_DETAIL_TYPE_LIST_HPP
+
+#include <cstddef>
+#include <type_traits>
+
+namespace warden::detail {
+
+template <class... Ts>
+struct type_list {
+    static constexpr std::size_t size = sizeof...(Ts);
+};
+
+template <class T, class List>
+struct contains;
+template <class T, class... Ts>
+struct contains<T, type_list<Ts...>> : std::bool_constant<(std::is_same_v<T, Ts> || ...)> {};
+
+template <class List>
+struct front;
+template <class T, class... Ts>
+struct front<type_list<T, Ts...>> { using type = T; };
+
+// Appends T unless already present.
+template <class List, class T>
+struct push_unique;
+template <class... Ts, class T>
+struct push_unique<type_list<Ts...>, T> {
+    using type = std::conditional_t<(std::is_same_v<T, Ts> || ...), type_list<Ts...>, type_list<Ts..., T>>;
+};
+
+template <class List, class... More>
+struct concat;
+template <class... Ts>
+struct concat<type_list<Ts...>> { using type = type_list<Ts...>; };
+template <class... Ts, class... Us, class... More>
+struct concat<type_list<Ts...>, type_list<Us...>, More...> : concat<type_list<Ts..., Us...>, More...> {};
+
+template <class T>
+inline constexpr bool always_false = false;
+
+} // namespace warden::detail
+
+#endif

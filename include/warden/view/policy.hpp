@@ -1,0 +1,119 @@
+/// @file
+/// Policy tags and policy lists. A policy opts in with a tag
+/// (`using policy_kind = warden::authenticator_tag;`); a view names its policies in
+/// lists (`authentication<...>`, `permissions<...>`, `throttles<...>`, `parsers<...>`)
+/// that the pipeline finds by tag.
+#ifndef WARDEN_VIEW_POLICY_HPP
+#define WARDEN_VIEW_POLICY_HPP
+
+#include <warden/view/detail/type_list.hpp>
+
+#include <type_traits>
+
+namespace warden {
+
+/// Tag of authenticators (DRF's authentication classes).
+struct authenticator_tag {};
+/// Tag of permissions (DRF's permission classes).
+struct permission_tag {};
+/// Tag of throttles (DRF's throttle classes).
+struct throttle_tag {};
+/// Tag of request body parsers (DRF's parser classes).
+struct parser_tag {};
+
+/// The tag a policy declares, or void.
+template <class P, class = void>
+struct policy_kind_of { using type = void; };
+template <class P>
+struct policy_kind_of<P, std::void_t<typename P::policy_kind>> { using type = typename P::policy_kind; };
+template <class P>
+using policy_kind_of_t = typename policy_kind_of<P>::type;
+
+/// True when `P` declares `using policy_kind = Tag;`.
+template <class P, class Tag>
+inline constexpr bool is_policy_of = std::is_same_v<policy_kind_of_t<P>, Tag>;
+
+namespace detail {
+template <class P>
+inline constexpr bool is_any_policy = !std::is_void_v<policy_kind_of_t<P>>;
+}
+
+/// The view's authenticators, tried in order; the first success wins.
+/// `authentication<>` means none (every request is anonymous).
+///
+/// @code
+/// struct notes_api : api_view<authentication<token_auth, session_auth>, permissions<is_authenticated_or_read_only>> { ... };
+/// @endcode
+template <class... Authenticators>
+struct authentication {
+    using policy_list_kind = authenticator_tag;
+    using types = detail::type_list<Authenticators...>;
+    static_assert(((is_policy_of<Authenticators, authenticator_tag> || !detail::is_any_policy<Authenticators>) && ...),
+                  "warden::authentication<...> lists a permission, throttle or parser: put permissions in "
+                  "warden::permissions<...>, throttles in warden::throttles<...>, parsers in warden::parsers<...>");
+    static_assert((detail::is_any_policy<Authenticators> && ...),
+                  "warden::authentication<...> lists a type that is not an authenticator: an authenticator "
+                  "declares `using policy_kind = warden::authenticator_tag;` and "
+                  "`auth_result authenticate(request&, Ctx&) const`");
+};
+
+/// The view's permissions; every one must grant access.
+template <class... Permissions>
+struct permissions {
+    using policy_list_kind = permission_tag;
+    using types = detail::type_list<Permissions...>;
+    static_assert(((is_policy_of<Permissions, permission_tag> || !detail::is_any_policy<Permissions>) && ...),
+                  "warden::permissions<...> lists an authenticator, throttle or parser: put authenticators in "
+                  "warden::authentication<...>, throttles in warden::throttles<...>, parsers in warden::parsers<...>");
+    static_assert((detail::is_any_policy<Permissions> && ...),
+                  "warden::permissions<...> lists a type that is not a permission: a permission declares "
+                  "`using policy_kind = warden::permission_tag;` and `bool has_permission(const request&, const View&) const`");
+};
+
+/// The view's throttles; all are checked and the longest wait is reported.
+template <class... Throttles>
+struct throttles {
+    using policy_list_kind = throttle_tag;
+    using types = detail::type_list<Throttles...>;
+    static_assert(((is_policy_of<Throttles, throttle_tag> || !detail::is_any_policy<Throttles>) && ...),
+                  "warden::throttles<...> lists an authenticator, permission or parser: put each policy in its "
+                  "own list (authentication<...>, permissions<...>, parsers<...>)");
+    static_assert((detail::is_any_policy<Throttles> && ...),
+                  "warden::throttles<...> lists a type that is not a throttle: a throttle declares "
+                  "`using policy_kind = warden::throttle_tag;` and `throttle_result allow_request(request&, const View&, Ctx&) const`");
+};
+
+/// The request body media types the view accepts, in order of preference.
+template <class... Parsers>
+struct parsers {
+    using policy_list_kind = parser_tag;
+    using types = detail::type_list<Parsers...>;
+    static_assert((is_policy_of<Parsers, parser_tag> && ...),
+                  "warden::parsers<...> lists a type that is not a parser: use warden::json_parser, "
+                  "warden::form_parser or warden::multipart_parser, or declare `using policy_kind = warden::parser_tag;`");
+};
+
+namespace detail {
+
+template <class L, class = void>
+struct is_policy_list : std::false_type {};
+template <class L>
+struct is_policy_list<L, std::void_t<typename L::policy_list_kind>> : std::true_type {};
+
+// The list of kind Tag among Lists, or Default.
+template <class Tag, class Default, class... Lists>
+struct find_list { using type = Default; };
+template <class Tag, class Default, class L, class... Lists>
+struct find_list<Tag, Default, L, Lists...> {
+    using type = std::conditional_t<std::is_same_v<typename L::policy_list_kind, Tag>, L,
+                                    typename find_list<Tag, Default, Lists...>::type>;
+};
+
+template <class Tag, class... Lists>
+inline constexpr std::size_t count_lists = (std::size_t{0} + ... + std::is_same_v<typename Lists::policy_list_kind, Tag>);
+
+} // namespace detail
+
+} // namespace warden
+
+#endif
