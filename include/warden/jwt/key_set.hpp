@@ -1,0 +1,159 @@
+/// @file
+/// A set of verification keys selected by `kid` only (for key rotation and JWKS).
+#ifndef WARDEN_JWT_KEY_SET_HPP
+#define WARDEN_JWT_KEY_SET_HPP
+
+#include <warden/jwt/detail/json.hpp>
+#include <warden/jwt/error.hpp>
+#include <warden/jwt/key.hpp>
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/value.hpp>
+
+#include <initializer_list>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace warden::jwt {
+
+/// Options for reading a JWK Set.
+struct jwks_options {
+    /// Algorithm for keys without an `alg` member (else such keys are an error).
+    std::optional<algorithm> default_alg;
+    /// Skip keys that cannot verify (`use: enc`, unsupported `kty`/`crv`/`alg`) instead
+    /// of failing: useful for an identity provider's published set, which mixes
+    /// encryption and signature keys.
+    bool skip_unusable = false;
+    key_options keys;
+};
+
+/// Configured verification keys. A token's key is chosen by its `kid` header only,
+/// never by its `alg` and never from anything else in the token:
+/// - a token with a `kid` gets the key with that `kid` (`errc::unknown_kid` if none;
+///   a single key without a `kid` also serves tokens that carry one);
+/// - a token without a `kid` gets the only key of a one-key set, and is refused with
+///   `errc::kid_required` when there are several.
+/// In a set of two or more keys every key needs a distinct `kid`.
+///
+/// A `key` converts to a one-key set, so every verifying function accepts either.
+///
+/// @code
+/// warden::jwt::key_set keys;
+/// keys.add(key::hmac(algorithm::hs256, old_secret).with_kid("2023"));
+/// keys.add(key::hmac(algorithm::hs256, new_secret).with_kid("2024"));
+/// @endcode
+class key_set {
+public:
+    key_set() = default;
+
+    /// A set of one key.
+    key_set(key k) { keys_.push_back(std::move(k)); }
+
+    /// A set of several keys. @throws std::system_error on a missing or duplicate `kid`.
+    key_set(std::initializer_list<key> keys) {
+        for (const auto& k : keys)
+            if (auto ec = add(k)) throw std::system_error(ec, "warden::jwt::key_set");
+    }
+
+    /// Adds a key. @return `errc::no_key` for an empty key, `errc::duplicate_kid`, or
+    /// `errc::missing_kid` when the set would hold several keys and one has no `kid`.
+    std::error_code add(key k) {
+        if (!k) return errc::no_key;
+        if (!keys_.empty()) {
+            if (k.kid().empty() || keys_.front().kid().empty()) return errc::missing_kid;
+            for (const auto& other : keys_)
+                if (other.kid() == k.kid()) return errc::duplicate_kid;
+        }
+        keys_.push_back(std::move(k));
+        return {};
+    }
+
+    /// Reads a JWK Set (`{"keys": [...]}`) or a single JWK, strictly parsed.
+    static key_set from_jwks(std::string_view json, std::error_code& ec, const jwks_options& opt = {}) {
+        ec = {};
+        boost::json::monotonic_resource mr;
+        boost::json::value v = detail::parse_strict(json, &mr, 16, ec);
+        if (ec) {
+            if (ec != errc::duplicate_member) ec = errc::bad_key;
+            return {};
+        }
+        key_set set;
+        const auto* obj = v.if_object();
+        if (!obj) {
+            ec = errc::bad_key;
+            return {};
+        }
+        auto add_one = [&](const boost::json::object& jwk) -> std::error_code {
+            std::error_code kec;
+            key k = key::from_jwk(opt.default_alg, jwk, kec, opt.keys);
+            if (kec) {
+                bool unusable = kec == errc::key_use_mismatch || kec == errc::unsupported_algorithm ||
+                                kec == errc::curve_mismatch || kec == errc::key_type_mismatch;
+                return opt.skip_unusable && unusable ? std::error_code{} : kec;
+            }
+            if (!k.can_verify()) return opt.skip_unusable ? std::error_code{} : errc::key_use_mismatch;
+            return set.add(std::move(k));
+        };
+        if (auto it = obj->find("keys"); it != obj->end()) {
+            if (!it->value().is_array()) {
+                ec = errc::bad_key;
+                return {};
+            }
+            for (const auto& jwk : it->value().get_array()) {
+                if (!jwk.is_object()) {
+                    ec = errc::bad_key;
+                    return {};
+                }
+                if ((ec = add_one(jwk.get_object()))) return {};
+            }
+        } else if ((ec = add_one(*obj))) {
+            return {};
+        }
+        if (set.empty()) ec = errc::no_key;
+        return set;
+    }
+
+    /// Throwing form of `from_jwks()`.
+    static key_set from_jwks(std::string_view json, const jwks_options& opt = {}) {
+        std::error_code ec;
+        key_set s = from_jwks(json, ec, opt);
+        if (ec) throw std::system_error(ec, "warden::jwt::key_set");
+        return s;
+    }
+
+    /// The key for a token whose header has `kid` (nullopt when it has none).
+    /// @return the key, or nullptr with `ec` set to `errc::no_key`, `errc::unknown_kid`
+    ///         or `errc::kid_required`.
+    const key* select(std::optional<std::string_view> kid, std::error_code& ec) const noexcept {
+        ec = {};
+        if (keys_.empty()) {
+            ec = errc::no_key;
+            return nullptr;
+        }
+        if (!kid) {
+            if (keys_.size() == 1) return &keys_.front();
+            ec = errc::kid_required;
+            return nullptr;
+        }
+        for (const auto& k : keys_)
+            if (k.kid() == *kid) return &k;
+        if (keys_.size() == 1 && keys_.front().kid().empty()) return &keys_.front();
+        ec = errc::unknown_kid;
+        return nullptr;
+    }
+
+    std::size_t size() const noexcept { return keys_.size(); }
+    bool empty() const noexcept { return keys_.empty(); }
+    auto begin() const noexcept { return keys_.begin(); }
+    auto end() const noexcept { return keys_.end(); }
+
+private:
+    std::vector<key> keys_;
+};
+
+} // namespace warden::jwt
+
+#endif
