@@ -1,0 +1,539 @@
+/// @file
+/// Django's CSRF protection as pure functions (namespace `warden::csrf`): secrets,
+/// masked tokens, token comparison and the Origin/Referer checks, with Django's exact
+/// failure strings. No request type is involved; the session authenticator feeds these
+/// functions what it read from the request.
+///
+/// The algorithms are Django 3.2's (`django/middleware/csrf.py`), which the DRF
+/// reference site runs:
+/// - a *secret* is 32 characters of [a-zA-Z0-9] from the CSPRNG;
+/// - a *token* is 64 characters: a fresh random 32-character mask followed by the
+///   secret enciphered with it (each character's alphabet index plus the mask's, mod
+///   62). Every page gets a different token for the same secret (BREACH mitigation);
+/// - the `csrftoken` cookie holds a token (64), and older cookies a bare secret (32);
+///   the request presents either form in the `csrfmiddlewaretoken` field or the
+///   `X-CSRFToken` header; the two match when they unmask to the same secret;
+/// - over HTTPS a request without an Origin header must carry a Referer that is
+///   https and names the host (or the cookie domain, or a trusted origin).
+///
+/// One addition from Django 4.0, on by default (`config::check_origin_header`): when an
+/// Origin header is present it must match the request's own origin or a trusted origin,
+/// over HTTP too, and it replaces the Referer check. Django 3.2 ignores Origin; set the
+/// flag to false for its exact behaviour. Trusted origins use Django 4.0's form
+/// (`https://example.com`, `https://*.example.com`): the Origin check needs the scheme,
+/// which 3.2's bare host names (`example.com`, `.example.com`) lack.
+///
+/// The namespace is `warden::csrf` rather than `warden::session`: CSRF protection is a
+/// property of cookie-borne credentials, not of the session store.
+///
+/// @code
+/// using namespace warden;
+/// csrf::config cfg;                                    // once, from settings
+/// cfg.trusted.add("https://*.example.com");
+///
+/// if (!csrf::is_safe_method(method)) {                 // per unsafe request
+///     csrf::request_facts facts{.is_secure = tls, .host = host, .origin = origin,
+///                               .referer = referer, .cookie_token = cookie,
+///                               .request_token = header_or_field};
+///     if (auto v = csrf::check_request(facts, cfg); !v.ok())
+///         return forbidden(std::string(csrf::drf_reason_prefix) + v.reason);  // "CSRF Failed: ..."
+/// }
+/// @endcode
+#ifndef WARDEN_SESSION_CSRF_HPP
+#define WARDEN_SESSION_CSRF_HPP
+
+#include <warden/crypto/compare.hpp>
+#include <warden/crypto/random.hpp>
+#include <warden/session/detail/python_url.hpp>
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <initializer_list>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace warden::csrf {
+
+/// Characters in a secret (Django's CSRF_SECRET_LENGTH).
+inline constexpr std::size_t secret_length = 32;
+/// Characters in a masked token (Django's CSRF_TOKEN_LENGTH).
+inline constexpr std::size_t token_length = 2 * secret_length;
+/// Django's CSRF_ALLOWED_CHARS, in its order (the order defines the cipher).
+inline constexpr std::string_view allowed_chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// @name Django's failure reasons, verbatim
+/// Django 3.2's `REASON_*` constants of django/middleware/csrf.py, lowercased, plus
+/// Django 4.0's REASON_BAD_ORIGIN. The two with `%s` are filled by `check_request`.
+/// @{
+inline constexpr std::string_view reason_no_referer = "Referer checking failed - no Referer.";
+inline constexpr std::string_view reason_bad_referer = "Referer checking failed - %s does not match any trusted origins.";
+inline constexpr std::string_view reason_no_csrf_cookie = "CSRF cookie not set.";
+inline constexpr std::string_view reason_bad_token = "CSRF token missing or incorrect.";
+inline constexpr std::string_view reason_malformed_referer = "Referer checking failed - Referer is malformed.";
+inline constexpr std::string_view reason_insecure_referer =
+    "Referer checking failed - Referer is insecure while host is secure.";
+inline constexpr std::string_view reason_bad_origin = "Origin checking failed - %s does not match any trusted origins.";
+/// @}
+
+/// What DRF's SessionAuthentication puts before the reason in its 403 detail.
+inline constexpr std::string_view drf_reason_prefix = "CSRF Failed: ";
+
+namespace detail {
+
+constexpr std::array<signed char, 256> make_index_table() noexcept {
+    std::array<signed char, 256> t{};
+    for (auto& v : t) v = -1;
+    for (std::size_t i = 0; i < allowed_chars.size(); ++i)
+        t[static_cast<unsigned char>(allowed_chars[i])] = static_cast<signed char>(i);
+    return t;
+}
+inline constexpr auto index_table = make_index_table();
+
+constexpr int index_of(char c) noexcept { return index_table[static_cast<unsigned char>(c)]; }
+
+constexpr bool all_allowed(std::string_view s) noexcept {
+    for (char c : s)
+        if (index_of(c) < 0) return false;
+    return true;
+}
+
+// _unmask_cipher_token into a fixed buffer; the token must be 64 allowed characters.
+constexpr void unmask_into(std::string_view token, char* secret) noexcept {
+    constexpr int n = static_cast<int>(allowed_chars.size());
+    for (std::size_t i = 0; i < secret_length; ++i) {
+        int v = index_of(token[secret_length + i]) - index_of(token[i]);
+        secret[i] = allowed_chars[static_cast<std::size_t>(v < 0 ? v + n : v)];
+    }
+}
+
+// The secret a sanitized value stands for: a token is unmasked, a secret is itself.
+constexpr bool secret_of(std::string_view value, std::array<char, secret_length>& secret) noexcept {
+    if (!all_allowed(value)) return false;
+    if (value.size() == token_length) {
+        unmask_into(value, secret.data());
+        return true;
+    }
+    if (value.size() == secret_length) {
+        for (std::size_t i = 0; i < secret_length; ++i) secret[i] = value[i];
+        return true;
+    }
+    return false;
+}
+
+// Django's is_same_domain(host, pattern): the pattern is lowercased, the host is not.
+constexpr bool is_same_domain(std::string_view host, std::string_view pattern) noexcept {
+    if (pattern.empty()) return false;
+    auto equal_lowered = [](std::string_view h, std::string_view p) {
+        if (h.size() != p.size()) return false;
+        for (std::size_t i = 0; i < h.size(); ++i)
+            if (h[i] != ascii_lower(p[i])) return false;
+        return true;
+    };
+    if (pattern.front() == '.') {
+        if (host.size() >= pattern.size() && equal_lowered(host.substr(host.size() - pattern.size()), pattern))
+            return true;
+        if (equal_lowered(host, pattern.substr(1))) return true;
+    }
+    return equal_lowered(host, pattern);
+}
+
+inline std::string fill_reason(std::string_view format, std::string_view value) {
+    std::string out(format);
+    out.replace(out.find("%s"), 2, value);
+    return out;
+}
+
+} // namespace detail
+
+/// Whether `c` is one of `allowed_chars`.
+constexpr bool is_allowed_char(char c) noexcept { return detail::index_of(c) >= 0; }
+
+/// Whether `s` is a well-formed secret: 32 characters of `allowed_chars`.
+constexpr bool is_valid_secret(std::string_view s) noexcept {
+    return s.size() == secret_length && detail::all_allowed(s);
+}
+
+/// Whether `s` is a well-formed masked token: 64 characters of `allowed_chars`.
+constexpr bool is_valid_token(std::string_view s) noexcept {
+    return s.size() == token_length && detail::all_allowed(s);
+}
+
+/// The shape of a presented CSRF value.
+enum class token_format {
+    masked,             ///< 64 allowed characters: a token.
+    unmasked,           ///< 32 allowed characters: a bare secret (older Django cookies).
+    incorrect_length,   ///< Any other length.
+    invalid_characters, ///< Right length, but a character outside [a-zA-Z0-9].
+};
+
+/// Classifies a presented value; length is judged first, as Django 4.1's
+/// `_check_token_format` does (Django 3.2 rejects both defects alike).
+constexpr token_format classify_token(std::string_view value) noexcept {
+    if (value.size() != token_length && value.size() != secret_length) return token_format::incorrect_length;
+    if (!detail::all_allowed(value)) return token_format::invalid_characters;
+    return value.size() == token_length ? token_format::masked : token_format::unmasked;
+}
+
+/// Django 4.1's wording for a token defect ("has incorrect length", "has invalid
+/// characters"; empty for well-formed values), for logs: it never contains the value.
+constexpr std::string_view describe(token_format f) noexcept {
+    switch (f) {
+    case token_format::incorrect_length: return "has incorrect length";
+    case token_format::invalid_characters: return "has invalid characters";
+    default: return {};
+    }
+}
+
+/// Masks `secret` with the given `mask` (Django's `_mask_cipher_secret` with a chosen
+/// mask): `mask` followed by each secret character's index plus the mask's, mod 62.
+///
+/// @param secret 32 allowed characters.
+/// @param mask 32 allowed characters; must be fresh CSPRNG output outside tests.
+/// @return the 64-character token, or an empty string if either input is malformed.
+/// @code
+/// auto token = warden::csrf::mask_secret(secret, std::string(32, 'a'));   // tests only
+/// @endcode
+inline std::string mask_secret(std::string_view secret, std::string_view mask) {
+    if (!is_valid_secret(secret) || !is_valid_secret(mask)) return {};
+    constexpr int n = static_cast<int>(allowed_chars.size());
+    std::string token(mask);
+    token.resize(token_length);
+    for (std::size_t i = 0; i < secret_length; ++i)
+        token[secret_length + i] =
+            allowed_chars[static_cast<std::size_t>((detail::index_of(secret[i]) + detail::index_of(mask[i])) % n)];
+    return token;
+}
+
+/// Masks `secret` with a fresh random mask (Django's `_mask_cipher_secret`).
+///
+/// @param secret 32 allowed characters.
+/// @return the 64-character token, or an empty string if `secret` is malformed.
+/// @throws std::system_error if the CSPRNG fails.
+/// @code
+/// std::string for_the_page = warden::csrf::mask_secret(secret);
+/// @endcode
+inline std::string mask_secret(std::string_view secret) {
+    if (!is_valid_secret(secret)) return {};
+    std::string mask = crypto::random_string(secret_length, allowed_chars);
+    std::string token = mask_secret(secret, mask);
+    OPENSSL_cleanse(mask.data(), mask.size());
+    return token;
+}
+
+/// Recovers the secret of a 64-character token (Django's `_unmask_cipher_token`).
+///
+/// @return the 32-character secret, or an empty string if `token` is not 64 allowed characters.
+/// @code
+/// assert(warden::csrf::unmask_token(warden::csrf::mask_secret(secret)) == secret);
+/// @endcode
+inline std::string unmask_token(std::string_view token) {
+    if (!is_valid_token(token)) return {};
+    std::string secret(secret_length, '\0');
+    detail::unmask_into(token, secret.data());
+    return secret;
+}
+
+/// A new secret: 32 characters of `allowed_chars` from the CSPRNG (`_get_new_csrf_string`).
+/// @return `crypto::errc::random_failure` if the CSPRNG fails (`out` unchanged).
+inline std::error_code new_secret(std::string& out) {
+    try {
+        out = crypto::random_string(secret_length, allowed_chars);
+    } catch (const std::system_error& e) {
+        return e.code();
+    }
+    return {};
+}
+
+/// A new secret (throwing form). @throws std::system_error if the CSPRNG fails.
+inline std::string new_secret() { return crypto::random_string(secret_length, allowed_chars); }
+
+/// A new token: a new secret, masked (`_get_new_csrf_token`). Django 3.2 stores this in
+/// the `csrftoken` cookie, and `rotate_token` (at login) replaces the cookie with one.
+/// @return `crypto::errc::random_failure` if the CSPRNG fails (`out` unchanged).
+inline std::error_code new_token(std::string& out) {
+    try {
+        out = mask_secret(new_secret());
+    } catch (const std::system_error& e) {
+        return e.code();
+    }
+    return {};
+}
+
+/// A new token (throwing form). @throws std::system_error if the CSPRNG fails.
+inline std::string new_token() { return mask_secret(new_secret()); }
+
+/// Django's `_sanitize_token` without its fallback: a 64-character token is returned
+/// as is, a 32-character secret masked with a fresh mask, anything else (wrong length,
+/// a character outside [a-zA-Z0-9]) is refused.
+///
+/// Where Django substitutes a fresh `new_token()` for a refused value, the caller does:
+/// for a cookie this means the request's token cannot match and the response must
+/// reset the cookie (Django's `csrf_cookie_needs_reset`).
+///
+/// @return the token to use, or `std::nullopt` for a malformed value.
+/// @throws std::system_error if masking a secret needs the CSPRNG and it fails.
+/// @code
+/// auto cookie_token = warden::csrf::sanitize_token(cookie).value_or(warden::csrf::new_token());
+/// @endcode
+inline std::optional<std::string> sanitize_token(std::string_view value) {
+    switch (classify_token(value)) {
+    case token_format::masked: return std::string(value);
+    case token_format::unmasked: return mask_secret(value);
+    default: return std::nullopt;
+    }
+}
+
+/// Whether a request's token and the cookie's value stand for the same secret (Django's
+/// `_compare_masked_tokens` after `_sanitize_token` on both). Each may be a 64-character
+/// token or a 32-character secret; a malformed one never matches. The secrets are
+/// compared in constant time; nothing is allocated.
+///
+/// @code
+/// if (!warden::csrf::tokens_match(header_token, cookie_token)) return reject(reason_bad_token);
+/// @endcode
+inline bool tokens_match(std::string_view request_token, std::string_view cookie_token) noexcept {
+    std::array<char, secret_length> a{}, b{};
+    const bool ok_a = detail::secret_of(request_token, a);
+    const bool ok_b = detail::secret_of(cookie_token, b);
+    const bool same = crypto::constant_time_equal({a.data(), a.size()}, {b.data(), b.size()});
+    OPENSSL_cleanse(a.data(), a.size());
+    OPENSSL_cleanse(b.data(), b.size());
+    return ok_a && ok_b && same;
+}
+
+/// Whether `method` is one Django exempts from CSRF checks (RFC 7231 safe methods:
+/// GET, HEAD, OPTIONS, TRACE; case-sensitive, as HTTP methods are).
+constexpr bool is_safe_method(std::string_view method) noexcept {
+    return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "TRACE";
+}
+
+/// CSRF_TRUSTED_ORIGINS, parsed once: origins whose unsafe requests are accepted
+/// besides the request's own.
+///
+/// Entries use Django 4.0's form, `scheme://host[:port]`, where the host may start with
+/// `*` to admit every subdomain: `https://*.example.com` admits `https://example.com`
+/// and `https://api.example.com`. For the Referer check (HTTPS) the scheme is ignored
+/// and the host part is matched as Django does (so `https://*.example.com` acts as
+/// Django 3.2's `.example.com`).
+///
+/// @code
+/// warden::csrf::trusted_origins t;
+/// if (auto ec = t.add("https://*.example.com")) fail_startup(ec);
+/// @endcode
+class trusted_origins {
+public:
+    trusted_origins() = default;
+
+    /// Parses `list`; @throws std::invalid_argument on an entry `add` refuses.
+    trusted_origins(std::initializer_list<std::string_view> list) {
+        for (auto o : list)
+            if (add(o)) throw std::invalid_argument("CSRF trusted origin must be scheme://host[:port]: " + std::string(o));
+    }
+
+    /// Adds one entry.
+    /// @return `std::errc::invalid_argument` if it lacks `://` (Django 4.0's check
+    ///         4_0.E001) or does not parse as a URL; the list is unchanged then.
+    std::error_code add(std::string_view origin) {
+        detail::parsed_url u;
+        if (origin.find("://") == std::string_view::npos || !detail::python_urlparse(origin, u))
+            return std::make_error_code(std::errc::invalid_argument);
+        std::string_view host = u.netloc;
+        host.remove_prefix(std::min(host.find_first_not_of('*'), host.size()));
+        referer_hosts_.emplace_back(host);
+        if (origin.find('*') == std::string_view::npos) exact_.emplace_back(origin);
+        else wildcards_.push_back({u.scheme, std::string(host)});
+        return {};
+    }
+
+    /// True when no entry was added.
+    bool empty() const noexcept { return referer_hosts_.empty(); }
+
+    /// Whether `origin` (an Origin header) is trusted: equal to an entry without `*`, or
+    /// of an entry's scheme with a host that the entry's `*.` pattern admits.
+    bool admits_origin(std::string_view origin) const {
+        for (const auto& e : exact_)
+            if (e == origin) return true;
+        if (wildcards_.empty()) return false;
+        detail::parsed_url u;
+        if (!detail::python_urlparse(origin, u)) return false;
+        for (const auto& w : wildcards_)
+            if (w.scheme == u.scheme && detail::is_same_domain(u.netloc, w.host)) return true;
+        return false;
+    }
+
+    /// Whether a Referer's host[:port] is admitted by an entry's host part.
+    bool admits_referer_host(std::string_view netloc) const noexcept {
+        for (const auto& h : referer_hosts_)
+            if (detail::is_same_domain(netloc, h)) return true;
+        return false;
+    }
+
+private:
+    struct wildcard {
+        std::string scheme;
+        std::string host; // ".example.com" for "https://*.example.com"
+    };
+    std::vector<std::string> exact_;
+    std::vector<wildcard> wildcards_;
+    std::vector<std::string> referer_hosts_;
+};
+
+/// Site-wide CSRF settings that the checks read.
+struct config {
+    /// CSRF_TRUSTED_ORIGINS.
+    trusted_origins trusted;
+    /// CSRF_COOKIE_DOMAIN (e.g. ".example.com"); when set, Referers are matched against
+    /// it (plus the server port if not 80/443) instead of the request's host.
+    std::optional<std::string> cookie_domain;
+    /// Django 4.0's Origin check; false reproduces Django 3.2, which ignores Origin.
+    bool check_origin_header = true;
+};
+
+/// What the checks need to know about a request; views into the request's data.
+struct request_facts {
+    /// The request came over TLS (Django's `request.is_secure()`).
+    bool is_secure = false;
+    /// The validated Host, with its port if any (Django's `request.get_host()`); empty
+    /// when the host is not allowed, which leaves only trusted origins to match.
+    std::string_view host;
+    /// The port the server listens on (Django's `request.get_port()`), used only with
+    /// `config::cookie_domain`; empty: the port in `host`, else 443 or 80.
+    std::string_view server_port;
+    /// The Origin header, if present.
+    std::optional<std::string_view> origin;
+    /// The Referer header, if present.
+    std::optional<std::string_view> referer;
+    /// The `csrftoken` cookie, if present.
+    std::optional<std::string_view> cookie_token;
+    /// The `csrfmiddlewaretoken` form field, or failing that the `X-CSRFToken` header;
+    /// empty if neither was sent.
+    std::string_view request_token;
+};
+
+/// Why a request failed the checks.
+enum class failure {
+    none,              ///< Accepted.
+    bad_origin,        ///< reason_bad_origin
+    no_referer,        ///< reason_no_referer
+    malformed_referer, ///< reason_malformed_referer
+    insecure_referer,  ///< reason_insecure_referer
+    bad_referer,       ///< reason_bad_referer
+    no_csrf_cookie,    ///< reason_no_csrf_cookie
+    bad_token,         ///< reason_bad_token
+};
+
+/// The outcome of a check: accepted, or the failure and Django's exact reason.
+///
+/// The reason of `bad_origin` and `bad_referer` repeats the client's header, as
+/// Django's does: send it to the client, but log `code` rather than `reason` (a Referer
+/// may carry tokens in its query string).
+struct verdict {
+    failure code = failure::none;
+    std::string reason; ///< Empty when accepted.
+
+    bool ok() const noexcept { return code == failure::none; }
+};
+
+namespace detail {
+
+inline verdict reject(failure code, std::string_view reason) { return {code, std::string(reason)}; }
+
+inline std::string_view port_of(const request_facts& r) noexcept {
+    if (!r.server_port.empty()) return r.server_port;
+    auto colon = r.host.rfind(':');
+    auto bracket = r.host.rfind(']');
+    if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket))
+        return r.host.substr(colon + 1);
+    return r.is_secure ? "443" : "80";
+}
+
+// Django 4.0's _check_referer (the same decisions as 3.2's inline code).
+inline verdict check_referer(const request_facts& r, const config& cfg) {
+    if (!r.referer) return reject(failure::no_referer, reason_no_referer);
+    parsed_url u;
+    if (!python_urlparse(*r.referer, u) || u.scheme.empty() || u.netloc.empty())
+        return reject(failure::malformed_referer, reason_malformed_referer);
+    if (u.scheme != "https") return reject(failure::insecure_referer, reason_insecure_referer);
+    if (cfg.trusted.admits_referer_host(u.netloc)) return {};
+    std::string good;
+    if (cfg.cookie_domain) {
+        good = *cfg.cookie_domain;
+        const auto port = port_of(r);
+        if (port != "443" && port != "80") good.append(":").append(port);
+    } else {
+        good = r.host;
+    }
+    if (is_same_domain(u.netloc, good)) return {};
+    return {failure::bad_referer, fill_reason(reason_bad_referer, python_geturl(u))};
+}
+
+// Django 4.0's _origin_verified.
+inline bool origin_verified(const request_facts& r, const config& cfg) {
+    const std::string_view origin = *r.origin;
+    if (!r.host.empty()) {
+        const std::string_view scheme = r.is_secure ? "https://" : "http://";
+        if (origin.size() == scheme.size() + r.host.size() && origin.substr(0, scheme.size()) == scheme &&
+            origin.substr(scheme.size()) == r.host)
+            return true;
+    }
+    return cfg.trusted.admits_origin(origin);
+}
+
+} // namespace detail
+
+/// The Origin and Referer checks Django applies to an unsafe request, in its order:
+/// with `cfg.check_origin_header` and an Origin header, the Origin must be the
+/// request's own (`http(s)://` + host) or trusted; otherwise, over HTTPS only, the
+/// Referer must be present, parse, be https, and name a trusted origin's host, the
+/// cookie domain (if configured) or the host.
+///
+/// @return accepted, or one of `bad_origin`, `no_referer`, `malformed_referer`,
+///         `insecure_referer`, `bad_referer` with Django's reason text.
+/// @code
+/// auto v = warden::csrf::check_origin_and_referer(
+///     {.is_secure = true, .host = "example.com", .referer = "https://evil.com/"}, cfg);
+/// // v.reason == "Referer checking failed - https://evil.com/ does not match any trusted origins."
+/// @endcode
+inline verdict check_origin_and_referer(const request_facts& r, const config& cfg) {
+    if (cfg.check_origin_header && r.origin) {
+        if (detail::origin_verified(r, cfg)) return {};
+        return {failure::bad_origin, detail::fill_reason(reason_bad_origin, *r.origin)};
+    }
+    if (r.is_secure) return detail::check_referer(r, cfg);
+    return {};
+}
+
+/// The token checks Django applies to an unsafe request: a cookie must exist, and the
+/// request's token must stand for the cookie's secret (`tokens_match`).
+///
+/// @return accepted, `no_csrf_cookie`, or `bad_token` (also for a malformed cookie, as
+///         Django replaces it with a fresh token that nothing can match yet).
+inline verdict check_token(const request_facts& r) {
+    if (!r.cookie_token) return detail::reject(failure::no_csrf_cookie, reason_no_csrf_cookie);
+    if (!tokens_match(r.request_token, *r.cookie_token)) return detail::reject(failure::bad_token, reason_bad_token);
+    return {};
+}
+
+/// Every check Django's CsrfViewMiddleware makes on an unsafe request, in its order:
+/// `check_origin_and_referer`, then `check_token`. Call it only for methods that are
+/// not `is_safe_method`, and (as DRF does) only for session-authenticated requests.
+///
+/// @code
+/// if (auto v = warden::csrf::check_request(facts, cfg); !v.ok())
+///     return permission_denied(std::string(warden::csrf::drf_reason_prefix) + v.reason);
+/// @endcode
+inline verdict check_request(const request_facts& r, const config& cfg) {
+    if (auto v = check_origin_and_referer(r, cfg); !v.ok()) return v;
+    return check_token(r);
+}
+
+} // namespace warden::csrf
+
+#endif
