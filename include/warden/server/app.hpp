@@ -122,6 +122,31 @@ public:
                   "warden: a routed view defines no handler; add a member such as `warden::response get(warden::request&)` "
                   "(or post, put, patch, delete_), optionally taking the app context as a second parameter");
 
+    // Each route's policies against the app context, checked when the app type is
+    // formed so misuse is reported at the app's declaration.
+    template <class R>
+    struct route_check {
+        using traits = traits_of<R>;
+        using view_type = typename R::view_type;
+        template <class... As>
+        static constexpr bool authenticators(detail::type_list<As...>) { return (authenticator_for<As, Ctx> && ...); }
+        template <class... Ps>
+        static constexpr bool permissions(detail::type_list<Ps...>) { return (permission_for<Ps, request, view_type, Ctx> && ...); }
+        template <class... Ts>
+        static constexpr bool throttles(detail::type_list<Ts...>) { return (throttle_for<Ts, request, view_type, Ctx> && ...); }
+        static_assert(authenticators(typename traits::authenticators{}),
+                      "warden: an authenticator must define `auth_result authenticate(request&, Ctx&) const` "
+                      "(Ctx is the app context, usually a template parameter)");
+        static_assert(permissions(typename traits::permission_list{}),
+                      "warden: a permission must define `bool has_permission(const request&, const View&) const` "
+                      "or `permission_result evaluate(const request&, const View&, Ctx&) const`");
+        static_assert(throttles(typename traits::throttle_list{}),
+                      "warden: a throttle must define `throttle_result allow_request(request&, const View&, Ctx&) const`");
+        static constexpr bool value = true;
+    };
+    static_assert((route_check<Routes>::value && ...));
+    static_assert(sizeof(router_type) > 0);   // forms the router: its duplicate-pattern checks run here
+
     using policies = typename detail::unique_types<detail::type_list<>,
         typename traits_of<Routes>::authenticators..., typename traits_of<Routes>::permission_list...,
         typename traits_of<Routes>::throttle_list...>::type;

@@ -1,0 +1,4 @@
+// expect: warden::defaults<\.\.\.> takes policy lists only
+#include <warden/view/api_view.hpp>
+using namespace warden;
+defaults<is_authenticated> d;

@@ -1,0 +1,7 @@
+// expect: warden: a JWT policy needs keys the app lacks
+#include <warden.hpp>
+using namespace warden;
+struct needs { using policy_kind = permission_tag; using requires_services = warden::services<jwt_keys_tag>;
+  template <class R, class V> bool has_permission(const R&, const V&) const { return true; } };
+struct v : api_view<permissions<needs>> { response get(request&) { return {}; } };
+int main() { auto site = app<route<"/v/", v>>(); (void)site; }

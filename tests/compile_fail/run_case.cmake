@@ -1,0 +1,22 @@
+# Compiles SRC (syntax only) and passes when compilation fails with a diagnostic that
+# matches the regular expression on the case's `// expect:` line.
+file(STRINGS ${SRC} expect_lines REGEX "^// expect: ")
+list(LENGTH expect_lines n)
+if(NOT n EQUAL 1)
+  message(FATAL_ERROR "${SRC}: needs exactly one '// expect: <regex>' line")
+endif()
+string(REGEX REPLACE "^// expect: " "" expected "${expect_lines}")
+set(inc -I${INCLUDE})
+if(EXTRA_INCLUDE)
+  list(APPEND inc -I${EXTRA_INCLUDE})
+endif()
+execute_process(COMMAND ${CXX} -std=c++20 -fsyntax-only ${inc} ${SRC}
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "${SRC} compiled, but it must fail with: ${expected}")
+endif()
+string(REGEX MATCH "${expected}" found "${err}")
+if(NOT found)
+  message(FATAL_ERROR "${SRC} failed to compile, but not with the expected message.\nExpected: ${expected}\nGot:\n${err}")
+endif()
+message(STATUS "failed as expected: ${found}")
