@@ -14,11 +14,15 @@ of saved values per server. A step (every key but the method is optional):
    "headers": {"Authorization": "Token {tok}"},  values may hold {variables}; characters
                                                up to U+00FF are sent as single bytes
    "json": {...} | "form": {...} | "multipart": {...} | "body": "raw text",
+   "body_latin1": "raw bytes, one per character (U+0000-U+00FF)",
                                                the body and its Content-Type (a
-                                               Content-Type in "headers" wins)
+                                               Content-Type in "headers" wins; a form
+                                               may be a list of pairs to repeat a name)
    "save": {"tok": "json.token"},              json.PATH (a.b.0.c), cookie.NAME,
-                                               header.NAME, status; "|csrf_unmask" or
-                                               "|csrf_remask" transforms the value
+                                               header.NAME, status; a filter may follow:
+                                               "|csrf_unmask" (Django's masked CSRF token
+                                               to its secret), "|csrf_remask" (the same
+                                               secret under another mask), "|upper"
    "cross": true,                              fill {variables} from the OTHER server's
                                                saved values (tokens minted there)
    "mint_jwt": {"t": {"claims": {...}, "header": {...}, "alg": "HS256", "key": "..."}},
@@ -27,7 +31,10 @@ of saved values per server. A step (every key but the method is optional):
                                                {"$now": -60} is the time plus 60 s ago,
                                                {"$uuid": true} a uuid4 hex; alg "none"
                                                leaves the signature empty
-   "set_cookies": {"sessionid": "x"}, "drop_cookies": ["csrftoken"], "no_cookies": true,
+   "let": {"planted": "abc"},                   a value saved for both servers
+   "set_cookies": {"sessionid": "{planted}"},  cookies added for this request only,
+   "drop_cookies": ["csrftoken"],              or left out of it (the jar keeps them),
+   "no_cookies": true,                         or none sent at all
    "compare": ["status", "headers", "cookies", "json"],     the default; "headers" may
                                                be narrowed to "www-authenticate", "allow",
                                                "retry-after", "content-type"
@@ -37,6 +44,9 @@ of saved values per server. A step (every key but the method is optional):
                                                both values must match; a group n is
                                                compared within the Retry-After tolerance
    "retry_after_tolerance": 2,                 seconds (default 2)
+   "jwt_lifetime_tolerance": 5,                seconds between a JWT's iat and exp
+                                               (default 5; simplejwt's refreshed access
+                                               token keeps the refresh token's iat)
    "same": [["sid1", "sid2"]],                 per server, whether two saved values are
                                                equal; both servers must agree
    "candidate_expect": {"status": 404, "json": {"detail": "Not found."},
@@ -50,8 +60,8 @@ What is compared: the status; WWW-Authenticate (exact); Allow (as a set); Retry-
 (presence, integer form, value within the tolerance); Content-Type (media type only);
 every Set-Cookie (name, value shape or deletion, Max-Age, Path, Domain, SameSite,
 HttpOnly, Secure, Expires by presence); the JSON body with token-like strings replaced
-by their shape (a JWT by its header, claim names, token_type, user_id and lifetime;
-40-hex and 32-hex keys by length).
+by their shape (a JWT by its header, claim names, token_type, user_id, jti shape and
+lifetime exp - iat; 40-hex and 32-hex keys by length).
 
 Prints one line per failing step and a summary line 'conformance: N passed, M failed';
 exits 1 when a step failed, 2 on a usage or scenario error. Python standard library only.
@@ -139,7 +149,7 @@ def csrf_remask(token):
     return CSRF_REMASK + cipher
 
 
-FILTERS = {"csrf_unmask": csrf_unmask, "csrf_remask": csrf_remask}
+FILTERS = {"csrf_unmask": csrf_unmask, "csrf_remask": csrf_remask, "upper": str.upper}
 
 
 def b64url(data):
@@ -207,12 +217,12 @@ class Server:
                                                context=ssl._create_unverified_context())
         return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
 
-    def send(self, method, target, headers, body, step):
+    def send(self, method, target, headers, body, step, extra_cookies=None):
         """Sends one request; returns the response as a dict (never raises)."""
         jar = dict(self.jar)
         for name in step.get("drop_cookies", []):
             jar.pop(name, None)
-        jar.update(step.get("set_cookies", {}))
+        jar.update(extra_cookies or {})
         header_names = {k.lower() for k, _ in headers}
         if jar and not step.get("no_cookies") and "cookie" not in header_names:
             headers = headers + [("Cookie", "; ".join(f"{k}={v}" for k, v in jar.items()))]
@@ -307,7 +317,8 @@ def step_method(step):
 
 
 def build_request(step, saved):
-    """(target, headers as a list of pairs, body bytes or None); may raise Unresolved."""
+    """(target, headers as a list of pairs, body bytes or None, cookies to add);
+    may raise Unresolved."""
     method = step_method(step)
     target = fill(step[method], saved)
     headers = [(k, fill(v, saved)) for k, v in step.get("headers", {}).items()]
@@ -330,9 +341,11 @@ def build_request(step, saved):
         content_type = "multipart/form-data; boundary=" + MULTIPART_BOUNDARY
     elif "body" in step:
         body = fill(step["body"], saved).encode("utf-8")
+    elif "body_latin1" in step:
+        body = fill(step["body_latin1"], saved).encode("latin-1")
     if content_type and not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", content_type))
-    return target, headers, body
+    return target, headers, body, fill(step.get("set_cookies", {}), saved)
 
 
 # ---------------------------------------------------------------------------------
@@ -356,11 +369,14 @@ def jwt_shape(text):
     for key in ("token_type", "user_id"):
         if key in claims:
             parts.append("%s=%s" % (key, claims[key]))
-    if isinstance(claims.get("exp"), (int, float)) and isinstance(claims.get("iat"), (int, float)):
-        parts.append("lifetime=%d" % round(claims["exp"] - claims["iat"]))
     if isinstance(claims.get("jti"), str):
         parts.append("jti=%s" % value_shape(claims["jti"]))
-    return "<jwt %s>" % " ".join(parts)
+    out = {"<jwt>": " ".join(parts)}
+    if isinstance(claims.get("exp"), (int, float)) and isinstance(claims.get("iat"), (int, float)):
+        # simplejwt copies a refresh token's iat into the access token it derives, so
+        # the lifetime seen there grows with the refresh token's age: compared loosely.
+        out["$lifetime"] = round(claims["exp"] - claims["iat"])
+    return out
 
 
 def value_shape(text):
@@ -484,22 +500,43 @@ def response_view(resp, step):
     return out
 
 
-def close_enough(a, b, tolerance):
-    """Equality, except that Retry-After seconds and json_match numbers may differ by
-    the tolerance (the two servers count from slightly different instants)."""
+def close_enough(a, b, tolerances):
+    """Equality, except for numbers under the keys of tolerances: Retry-After seconds,
+    json_match numbers and JWT lifetimes may differ that much (the two servers count
+    from slightly different instants)."""
     if isinstance(a, dict) and isinstance(b, dict):
         if set(a) != set(b):
             return False
         for k in a:
-            if k in ("$seconds", "$n") and isinstance(a[k], int) and isinstance(b[k], int):
-                if abs(a[k] - b[k]) > tolerance:
+            if k in tolerances and isinstance(a[k], int) and isinstance(b[k], int):
+                if abs(a[k] - b[k]) > tolerances[k]:
                     return False
-            elif not close_enough(a[k], b[k], tolerance):
+            elif not close_enough(a[k], b[k], tolerances):
                 return False
         return True
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(close_enough(x, y, tolerance) for x, y in zip(a, b))
+        return len(a) == len(b) and all(close_enough(x, y, tolerances) for x, y in zip(a, b))
     return a == b and type(a) is type(b)
+
+
+MISSING = "<missing>"
+
+
+def differences(a, b, tolerances, path):
+    """(path, candidate value, reference value) for each place where a and b disagree."""
+    if close_enough(a, b, tolerances):
+        return []
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in sorted(set(a) | set(b), key=str):
+            out += differences(a.get(k, MISSING), b.get(k, MISSING), tolerances, "%s.%s" % (path, k))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        out = []
+        for i, (x, y) in enumerate(zip(a, b)):
+            out += differences(x, y, tolerances, "%s.%d" % (path, i))
+        return out
+    return [(path, a, b)]
 
 
 def expectation_failures(resp, expect):
@@ -564,6 +601,8 @@ class Runner:
         step = copy.deepcopy(raw_step)
         method = step_method(step)
         where = "%s :: %s :: step %d %s %s" % (label, scenario_name, number, method, step[method])
+        for name, value in step.get("let", {}).items():
+            self.candidate.saved[name] = self.reference.saved[name] = value
         for name, spec in step.get("mint_jwt", {}).items():
             token = mint_jwt(spec, self.jwt_key)
             self.candidate.saved[name] = self.reference.saved[name] = token
@@ -571,12 +610,12 @@ class Runner:
         for side, other in ((self.candidate, self.reference), (self.reference, self.candidate)):
             source = other.saved if step.get("cross") else side.saved
             try:
-                target, headers, body = build_request(step, source)
+                target, headers, body, cookies = build_request(step, source)
             except Unresolved as e:
                 responses[side.role] = {"status": "unresolved variable {%s}" % e.name, "headers": {},
                                         "set_cookies": [], "body": b"", "json": None}
                 continue
-            responses[side.role] = side.send(method, target, headers, body, step)
+            responses[side.role] = side.send(method, target, headers, body, step, cookies)
         cand, ref = responses["candidate"], responses["reference"]
         self.candidate.save(cand, step.get("save", {}))
         self.reference.save(ref, step.get("save", {}))
@@ -589,12 +628,14 @@ class Runner:
             vr.setdefault("same", {})[key] = self.same(self.reference, pair)
         if not isinstance(ref["status"], int):
             problems.append("reference: %s" % ref["status"])
-        tolerance = step.get("retry_after_tolerance", 2)
+        seconds = step.get("retry_after_tolerance", 2)
+        tolerances = {"$seconds": seconds, "$n": seconds,
+                      "$lifetime": step.get("jwt_lifetime_tolerance", 5)}
+        limit = None if self.verbose else 240
         for aspect in vr:
-            if not close_enough(vc.get(aspect), vr[aspect], tolerance):
+            for path, got, want in differences(vc.get(aspect), vr[aspect], tolerances, aspect):
                 problems.append("%s: candidate %s, reference %s"
-                                % (aspect, brief(vc.get(aspect), None if self.verbose else 240),
-                                   brief(vr[aspect], None if self.verbose else 240)))
+                                % (path, brief(got, limit), brief(want, limit)))
         expect = step.get("candidate_expect")
         if expect and self.skip_expect:
             self.skipped += 1
