@@ -8,6 +8,8 @@
 
 #include <warden/core/detail/json_write.hpp>
 
+#include <ostream>   // boost/core string_view (1.81) uses std::ostream without including it
+
 #include <boost/beast/http/status.hpp>
 
 #include <cstdint>

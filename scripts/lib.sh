@@ -1,0 +1,33 @@
+# Shared by the scripts: installs missing Debian packages (as root) and configures the build.
+set -euo pipefail
+WARDEN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WARDEN_BUILD=${WARDEN_BUILD:-$WARDEN_ROOT/build}
+
+# The packages the library, its tools and examples need to build.
+WARDEN_BUILD_PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libboost-json1.81-dev
+                       libssl-dev libsqlite3-dev openssl)
+# What the test suite needs on top: Catch2, Google Benchmark (benchmarks build with the
+# project), Python with Django REST Framework for the conformance suite, PyJWT for
+# interoperability tests.
+WARDEN_TEST_PACKAGES=(catch2 libbenchmark-dev python3 python3-djangorestframework
+                      python3-djangorestframework-simplejwt gunicorn python3-jwt)
+
+ensure_packages() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "warden: missing Debian packages: ${missing[*]} (run as root, or install them)" >&2
+        exit 1
+    fi
+    echo "warden: installing ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+configure() {
+    cmake -S "$WARDEN_ROOT" -B "$WARDEN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+          -DCMAKE_CXX_COMPILER_LAUNCHER=ccache "$@" >/dev/null
+}
