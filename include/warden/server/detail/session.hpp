@@ -1,0 +1,471 @@
+// One HTTP/1.1 connection: read a request, hand it to the app (inline, or on the
+// blocking pool), write the response, repeat. A template over the stream so the same
+// code serves a TCP socket, a TLS stream and beast::test::stream (the stream client).
+#ifndef WARDEN_SERVER_DETAIL_SESSION_HPP
+#define WARDEN_SERVER_DETAIL_SESSION_HPP
+
+#include <warden/core/detail/arena.hpp>
+#include <warden/core/http.hpp>
+#include <warden/core/http_date.hpp>
+#include <warden/core/request.hpp>
+#include <warden/server/access_log.hpp>
+#include <warden/server/detail/connection_set.hpp>
+#include <warden/server/options.hpp>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/socket_base.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#if __has_include(<cxxabi.h>)
+#include <cxxabi.h>
+#endif
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <tuple>
+#include <typeinfo>
+#include <utility>
+
+namespace warden::detail {
+
+/// The per-connection settings a session needs, taken from `server_options`.
+struct session_config {
+    std::chrono::steady_clock::duration timeout = std::chrono::seconds(30);
+    std::size_t header_limit = 16 * 1024;
+    std::uint64_t body_limit = 1024 * 1024;
+    bool access_log = true;
+    // How long a closing connection keeps reading (and discarding) what the client still
+    // sends, so the kernel does not answer it with a reset that could destroy the final
+    // response before the client reads it.
+    std::chrono::steady_clock::duration linger = std::chrono::seconds(2);
+};
+
+inline session_config make_session_config(const server_options& o) {
+    session_config c;
+    c.timeout = o.timeout;
+    c.header_limit = o.header_limit;
+    c.body_limit = o.body_limit;
+    c.access_log = o.access_log;
+    c.linger = std::min<std::chrono::steady_clock::duration>(c.linger, o.timeout);
+    return c;
+}
+
+/// What every connection of one server shares. Owned by the server (or stream client).
+template <class App, class Sink>
+struct server_env {
+    App* app = nullptr;
+    Sink* sink = nullptr;
+    session_config config;
+    boost::asio::thread_pool* pool = nullptr;   // null: blocking routes run inline
+    connection_set* connections = nullptr;       // null: not tracked (no graceful stop)
+};
+
+/// The current time as an IMF-fixdate, formatted once per second per thread.
+inline std::string_view http_date_now() {
+    thread_local std::int64_t cached_second = -1;
+    thread_local char text[40];
+    thread_local std::size_t length = 0;
+    auto now = std::chrono::system_clock::now();
+    auto second = std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count();
+    if (second != cached_second) {
+        auto s = format_http_date(now);
+        length = std::min(s.size(), sizeof text);
+        std::memcpy(text, s.data(), length);
+        cached_second = second;
+    }
+    return {text, length};
+}
+
+// Names an exception for the error log. Only the type of what a request handler threw
+// is logged (its message could carry request data); the library's own I/O exceptions
+// also give their message.
+inline std::string describe_exception(std::exception_ptr p, bool with_message) {
+    auto type_name = [](const char* mangled) {
+        std::string out = mangled ? mangled : "?";
+#if __has_include(<cxxabi.h>)
+        int status = 0;
+        if (char* d = abi::__cxa_demangle(mangled, nullptr, nullptr, &status)) {
+            out = d;
+            std::free(d);
+        }
+#endif
+        return out;
+    };
+    try {
+        std::rethrow_exception(p);
+    } catch (const std::bad_alloc&) {
+        return "out of memory";
+    } catch (const std::exception& e) {
+        std::string out = type_name(typeid(e).name());
+        if (with_message) out.append(": ").append(e.what());
+        return out;
+    } catch (...) {
+#if __has_include(<cxxabi.h>)
+        if (auto* t = abi::__cxa_current_exception_type()) return type_name(t->name());
+#endif
+        return "unknown exception";
+    }
+}
+
+// Streams with a TLS layer (asio::ssl::stream): a handshake first, close_notify last.
+template <class S>
+concept tls_stream = requires(S& s) {
+    s.native_handle();
+    s.next_layer();
+};
+// Streams whose lowest layer is a beast::basic_stream (timeouts built in).
+template <class S>
+concept timed_stream = requires(S& s) { boost::beast::get_lowest_layer(s).expires_after(std::chrono::seconds(1)); };
+// Streams over a real socket (which can be half-closed).
+template <class S>
+concept socket_stream = requires(S& s) { boost::beast::get_lowest_layer(s).socket(); };
+
+template <class App, class Stream, class Sink>
+class session : public std::enable_shared_from_this<session<App, Stream, Sink>> {
+public:
+    using env_type = server_env<App, Sink>;
+
+    /// `stream_args` construct the stream (a socket, or a tcp_stream and a TLS context).
+    template <class... StreamArgs>
+    session(const env_type& env, std::string_view remote_address, bool secure, StreamArgs&&... stream_args)
+        : stream_(std::forward<StreamArgs>(stream_args)...), env_(&env), secure_(secure) {
+        remote_len_ = std::min(remote_address.size(), remote_.size());
+        std::memcpy(remote_.data(), remote_address.data(), remote_len_);
+        log_buf_.reserve(256);
+    }
+
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+
+    ~session() {
+        if (env_->connections) env_->connections->remove(hook_);
+    }
+
+    /// Starts serving; callable from any thread.
+    void start() {
+        boost::asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+            self->guarded([&] { self->begin(); });
+        });
+    }
+
+    Stream& stream() noexcept { return stream_; }
+
+private:
+    enum class state { handshake, reading, handling, writing, closing, closed };
+    using parser_type = boost::beast::http::request_parser<boost::beast::http::string_body, arena_allocator<char>>;
+
+    std::string_view remote() const noexcept { return {remote_.data(), remote_len_}; }
+
+    // Runs `f`, turning any exception into an error line and a closed connection: no
+    // exception leaves a connection.
+    template <class F>
+    void guarded(F&& f) noexcept {
+        try {
+            f();
+        } catch (...) {
+            log_error("connection closed after an exception: ", std::current_exception(), true);
+            close_now();
+        }
+    }
+
+    void begin() {
+        if (env_->connections) {
+            hook_.owner = this->shared_from_this();
+            hook_.notify = &notify;
+            if (!env_->connections->add(hook_)) return close_now();
+        }
+        if constexpr (tls_stream<Stream>) {
+            state_ = state::handshake;
+            set_timeout(env_->config.timeout);
+            stream_.async_handshake(Stream::server, [self = this->shared_from_this()](boost::beast::error_code ec) {
+                self->guarded([&] {
+                    if (ec) return self->close_now();   // not TLS, or refused: nothing to answer
+                    self->read_request();
+                });
+            });
+        } else {
+            read_request();
+        }
+    }
+
+    static void notify(const std::shared_ptr<void>& p, bool force) {
+        auto self = std::static_pointer_cast<session>(p);
+        boost::asio::post(self->stream_.get_executor(), [self, force] { self->guarded([&] { self->on_stop(force); }); });
+    }
+
+    // The server is stopping: an idle connection closes now; one in the middle of an
+    // exchange finishes it and then closes.
+    void on_stop(bool force) {
+        stopping_ = true;
+        if (force || state_ == state::handshake) return close_now();
+        if (state_ == state::reading && buffer_.size() == 0 && (!parser_ || !parser_->got_some())) close_now();
+    }
+
+    void read_request() {
+        if (stopping_) return begin_close();
+        state_ = state::reading;
+        close_after_write_ = false;
+        log_request_line_ = true;
+        parser_.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(arena_allocator<char>{&arena_}));
+        parser_->header_limit(static_cast<std::uint32_t>(
+            std::min<std::size_t>(env_->config.header_limit, std::numeric_limits<std::uint32_t>::max())));
+        parser_->body_limit(env_->config.body_limit);
+        set_timeout(env_->config.timeout);
+        boost::beast::http::async_read_header(stream_, buffer_, *parser_,
+            [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+                self->guarded([&] { self->on_header(ec); });
+            });
+    }
+
+    void on_header(boost::beast::error_code ec) {
+        if (ec) return on_read_error(ec);
+        started_ = std::chrono::steady_clock::now();
+        auto& msg = parser_->get();
+        // RFC 9112 section 3.2: a request has at most one Host, and HTTP/1.1 requires it.
+        auto hosts = msg.count(http::field::host);
+        if (hosts > 1 || (hosts == 0 && msg.version() >= 11))
+            return reply_error(http::status::bad_request, R"({"detail":"Missing or repeated Host header."})");
+        if (parser_->is_done()) return on_request();
+        auto expect = msg.find(http::field::expect);
+        if (expect != msg.end() && msg.version() >= 11 && boost::beast::iequals(expect->value(), "100-continue")) {
+            static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+            boost::asio::async_write(stream_, boost::asio::buffer(continue_line.data(), continue_line.size()),
+                [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+                    self->guarded([&] {
+                        if (ec) return self->close_now();
+                        self->read_body();
+                    });
+                });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        boost::beast::http::async_read(stream_, buffer_, *parser_,
+            [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+                self->guarded([&] {
+                    if (ec) return self->on_read_error(ec);
+                    self->on_request();
+                });
+            });
+    }
+
+    void on_read_error(boost::beast::error_code ec) {
+        namespace bh = boost::beast::http;
+        if (state_ == state::closed) return;
+        started_ = std::chrono::steady_clock::now();
+        if (ec == bh::error::header_limit) {
+            log_request_line_ = false;
+            return reply_error(http::status::request_header_fields_too_large,
+                               R"({"detail":"Request header fields too large."})");
+        }
+        if (ec == bh::error::body_limit) return reply_error(http::status::payload_too_large, R"({"detail":"Request body too large."})");
+        // The client closed between requests or in the middle of one: nobody to answer.
+        if (ec == bh::error::end_of_stream || ec == bh::error::partial_message) return close_now();
+        if (ec.category() == bh::make_error_code(bh::error::bad_method).category()) {
+            log_request_line_ = parser_->is_header_done();
+            return reply_error(http::status::bad_request, R"({"detail":"Malformed request."})");
+        }
+        close_now();   // timeout, reset, stop, TLS failure
+    }
+
+    void on_request() {
+        clear_timeout();
+        state_ = state::handling;
+        auto& msg = parser_->get();
+        bool off_thread = false;
+        if constexpr (requires { { App::blocking(msg) } -> std::convertible_to<bool>; })
+            off_thread = env_->pool != nullptr && App::blocking(msg);
+        if (!off_thread) {
+            run_handler();
+            return write_response();
+        }
+        // The strand's executor tracks work while the pool runs the handler, so the
+        // I/O threads keep running until the response can be written.
+        auto back = boost::asio::prefer(stream_.get_executor(), boost::asio::execution::outstanding_work.tracked);
+        boost::asio::post(*env_->pool, [self = this->shared_from_this(), back]() mutable {
+            self->run_handler();
+            boost::asio::post(back, [self] { self->guarded([&] { self->write_response(); }); });
+        });
+    }
+
+    // Never throws: a handler that throws gets a 500 and a closed connection.
+    void run_handler() noexcept {
+        try {
+            res_.emplace(env_->app->handle(parser_->get(), connection_info{remote(), secure_}, &arena_));
+        } catch (...) {
+            log_error("request handler threw ", std::current_exception(), false);
+            try {
+                make_error_response(http::status::internal_server_error, R"({"detail":"A server error occurred."})");
+            } catch (...) {
+                res_.reset();
+            }
+        }
+    }
+
+    void make_error_response(http::status status, std::string_view json) {
+        res_.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(arena_allocator<char>{&arena_}));
+        res_->result(status);
+        res_->version(11);
+        res_->set(http::field::content_type, "application/json");
+        res_->body().assign(json.data(), json.size());
+        res_->prepare_payload();
+        close_after_write_ = true;
+    }
+
+    void reply_error(http::status status, std::string_view json) {
+        clear_timeout();
+        make_error_response(status, json);
+        write_response();
+    }
+
+    void write_response() {
+        if (state_ == state::closed) return;   // closed by a forced stop while handling
+        if (!res_) return close_now();
+        res_->set(http::field::date, http_date_now());
+        if (stopping_ || close_after_write_) res_->keep_alive(false);
+        state_ = state::writing;
+        set_timeout(env_->config.timeout);
+        boost::beast::http::async_write(stream_, *res_,
+            [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+                self->guarded([&] { self->on_write(ec); });
+            });
+    }
+
+    void on_write(boost::beast::error_code ec) {
+        log_access(ec);
+        bool close = ec || close_after_write_ || stopping_ || res_->need_eof();
+        // The exchange is over: destroy what lives in the arena, then recycle it.
+        res_.reset();
+        parser_.reset();
+        arena_.reset();
+        if (ec) return close_now();
+        if (close) return begin_close();
+        read_request();
+    }
+
+    // Closes after a last response: TLS sends close_notify; TCP half-closes and discards
+    // what the client still sends for a moment (see session_config::linger).
+    void begin_close() {
+        if (state_ == state::closed || state_ == state::closing) return;
+        state_ = state::closing;
+        set_timeout(env_->config.linger);
+        if constexpr (tls_stream<Stream>) {
+            stream_.async_shutdown([self = this->shared_from_this()](boost::beast::error_code) {
+                self->guarded([&] { self->close_now(); });
+            });
+        } else if constexpr (socket_stream<Stream>) {
+            boost::beast::error_code ec;
+            boost::beast::get_lowest_layer(stream_).socket().shutdown(boost::asio::socket_base::shutdown_send, ec);
+            if (ec) return close_now();
+            buffer_.consume(buffer_.size());
+            drain();
+        } else {
+            close_now();
+        }
+    }
+
+    void drain() {
+        stream_.async_read_some(buffer_.prepare(4096),
+            [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+                self->guarded([&] {
+                    if (ec) return self->close_now();
+                    self->drain();
+                });
+            });
+    }
+
+    void close_now() noexcept {
+        if (state_ == state::closed) return;
+        state_ = state::closed;
+        try {
+            boost::beast::get_lowest_layer(stream_).close();
+        } catch (...) {
+        }
+    }
+
+    void set_timeout(std::chrono::steady_clock::duration d) {
+        if constexpr (timed_stream<Stream>) boost::beast::get_lowest_layer(stream_).expires_after(d);
+    }
+    void clear_timeout() {
+        if constexpr (timed_stream<Stream>) boost::beast::get_lowest_layer(stream_).expires_never();
+    }
+
+    void log_access(boost::beast::error_code ec) noexcept {
+        if constexpr (std::is_same_v<Sink, no_log>) {
+            (void)ec;
+        } else {
+            if (!env_->config.access_log || !res_) return;
+            try {
+                access_entry e;
+                e.remote = remote();
+                if (log_request_line_ && parser_) {
+                    e.method = parser_->get().method_string();
+                    e.target = parser_->get().target();
+                }
+                e.status = res_->result_int();
+                e.bytes = ec ? 0 : res_->body().size();
+                e.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
+                format_access_line(log_buf_, std::chrono::system_clock::now(), e);
+                (*env_->sink)(std::string_view(log_buf_));
+            } catch (...) {
+            }
+        }
+    }
+
+    void log_error(std::string_view what, std::exception_ptr p, bool with_message) noexcept {
+        try {
+            std::string message(what);
+            message.append(describe_exception(std::move(p), with_message));
+            format_error_line(log_buf_, std::chrono::system_clock::now(), remote(), message);
+            (*env_->sink)(std::string_view(log_buf_));
+        } catch (...) {
+        }
+    }
+
+    Stream stream_;
+    const env_type* env_;
+    boost::beast::flat_buffer buffer_;
+    arena arena_{4096};
+    std::optional<parser_type> parser_;
+    std::optional<http_response> res_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::string log_buf_;
+    connection_set::hook hook_;
+    std::array<char, 46> remote_{};   // INET6_ADDRSTRLEN
+    std::size_t remote_len_ = 0;
+    state state_ = state::reading;
+    bool secure_ = false;
+    bool stopping_ = false;
+    bool close_after_write_ = false;
+    bool log_request_line_ = true;
+};
+
+} // namespace warden::detail
+
+#endif
