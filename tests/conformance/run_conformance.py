@@ -45,6 +45,8 @@ class Stop(Exception):
 
 
 def on_signal(signum, _frame):
+    if signum == signal.SIGALRM:
+        raise Stop("the run took longer than --timeout")
     raise Stop("stopped by signal %d" % signum)
 
 
