@@ -1,0 +1,61 @@
+/// @file
+/// Username and password checking as Django's `authenticate()` with ModelBackend does
+/// it: the same cost for an unknown user as for a wrong password, inactive users
+/// refused, and weak stored hashes upgraded on a successful check.
+#ifndef WARDEN_AUTH_CREDENTIALS_HPP
+#define WARDEN_AUTH_CREDENTIALS_HPP
+
+#include <warden/auth/identity.hpp>
+#include <warden/crypto/password.hpp>
+#include <warden/server/services.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace warden {
+
+/// The password policy an app's settings ask for.
+inline crypto::password_policy password_policy_of(const settings& s) noexcept {
+    crypto::password_policy p;
+    p.iterations = s.password.iterations;
+    return p;
+}
+
+/// Checks a username and password against the user store.
+///
+/// Returns the user when the password matches and the account is active; otherwise
+/// null, after the same PBKDF2 work whatever the reason (unknown user, wrong password,
+/// inactive account), so timing does not reveal which usernames exist. On success a
+/// hash weaker than the current policy (fewer iterations, SHA-1) is replaced.
+///
+/// This runs PBKDF2 (about a second at 1,000,000 iterations): policies and views that
+/// call it declare `static constexpr bool may_block = true;` so the server runs them
+/// off the I/O threads.
+///
+/// @code
+/// auto u = warden::check_credentials(ctx.template get<warden::users_tag>(), ctx.settings(), name, password);
+/// if (!u) return errors::authentication_failed("Invalid username/password.");
+/// @endcode
+template <class Users>
+std::shared_ptr<const user> check_credentials(Users& users, const settings& s, std::string_view username,
+                                             std::string_view password) {
+    const auto policy = password_policy_of(s);
+    auto u = users.find_user_by_username(username);
+    if (!u) {
+        (void)crypto::simulate_password_check(policy);
+        return nullptr;
+    }
+    auto check = crypto::check_password(password, u->password, policy);
+    if (!check.valid || !u->is_active) return nullptr;
+    if (check.must_update) {
+        user updated = *u;
+        if (!crypto::make_password(password, updated.password, policy) && !users.update_user(updated))
+            u = std::make_shared<const user>(std::move(updated));
+    }
+    return u;
+}
+
+} // namespace warden
+
+#endif

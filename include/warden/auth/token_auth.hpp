@@ -1,0 +1,77 @@
+/// @file
+/// `token_auth`: DRF's TokenAuthentication (`Authorization: Token <key>`), with keys
+/// stored as digests, optional expiry, and several tokens per user.
+#ifndef WARDEN_AUTH_TOKEN_AUTH_HPP
+#define WARDEN_AUTH_TOKEN_AUTH_HPP
+
+#include <warden/auth/concepts.hpp>
+#include <warden/auth/detail/header_words.hpp>
+#include <warden/core/detail/json_write.hpp>
+#include <warden/core/fixed_string.hpp>
+#include <warden/server/services.hpp>
+#include <warden/token/key.hpp>
+
+#include <boost/beast/core/string.hpp>
+
+#include <string_view>
+
+namespace warden {
+
+/// Token authentication with header keyword `Keyword` (DRF: subclass and set `keyword`).
+///
+/// Behaviour and messages are DRF's exactly: the keyword matches case-insensitively,
+/// the header splits on any whitespace; "Invalid token header. No credentials
+/// provided.", "Invalid token header. Token string should not contain spaces.",
+/// "Invalid token header. Token string should not contain invalid characters.",
+/// "Invalid token.", "User inactive or deleted."; challenge `Keyword`. Beyond DRF: the
+/// store holds only SHA-256 digests, compared in constant time; an expired token is
+/// "Invalid token." and is deleted.
+///
+/// @code
+/// struct profile_api : api_view<authentication<token_auth>, permissions<is_authenticated>> { ... };
+/// using bearer_token_auth = warden::basic_token_auth<"Bearer">;
+/// @endcode
+template <fixed_string Keyword>
+struct basic_token_auth {
+    using policy_kind = authenticator_tag;
+    using requires_services = services<tokens_tag>;
+    static constexpr std::string_view challenge = Keyword.view();
+    static constexpr std::string_view scheme = "token";
+
+    template <class Ctx>
+    auth_result authenticate(request& req, Ctx& ctx) const {
+        auto words = detail::split_header_words(req.header(http::field::authorization));
+        if (words.count == 0 || !boost::beast::iequals(words.first, Keyword.view())) return auth_result::none();
+        if (words.count == 1) return fail("Invalid token header. No credentials provided.");
+        if (words.count > 2) return fail("Invalid token header. Token string should not contain spaces.");
+        std::string_view key = words.second;
+        if (!detail::is_valid_utf8(key)) return fail("Invalid token header. Token string should not contain invalid characters.");
+        // Keys warden issues are 40 hex characters; anything else cannot match a row.
+        if (!token::is_well_formed_key(key)) return fail("Invalid token.");
+
+        auto& tokens = ctx.template get<tokens_tag>();
+        const auto digest = token::digest_key(key);
+        auto found = tokens.find_token(digest);
+        if (!found || !token::key_matches(key, found->token.digest)) return fail("Invalid token.");
+        if (found->token.expires_at != 0 && ctx.clock().now_seconds() >= found->token.expires_at) {
+            tokens.remove_token(digest);
+            return fail("Invalid token.");
+        }
+        if (!found->owner || !found->owner->is_active) return fail("User inactive or deleted.");
+        auth_info info;
+        info.scheme = scheme;
+        info.credential_id.assign(token::digest_key_hex(key).data(), 8);   // a digest prefix: identifies, reveals nothing
+        info.expires_at = found->token.expires_at;
+        return auth_result::success(std::move(found->owner), std::move(info));
+    }
+
+private:
+    static auth_result fail(const char* message) { return auth_result::failure(errors::authentication_failed(message)); }
+};
+
+/// DRF's TokenAuthentication: `Authorization: Token <key>`.
+using token_auth = basic_token_auth<"Token">;
+
+} // namespace warden
+
+#endif

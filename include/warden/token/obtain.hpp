@@ -1,0 +1,58 @@
+/// @file
+/// `obtain_auth_token`: DRF's obtain_auth_token view (POST username and password, get
+/// `{"token": KEY}`).
+#ifndef WARDEN_TOKEN_OBTAIN_HPP
+#define WARDEN_TOKEN_OBTAIN_HPP
+
+#include <warden/auth/credentials.hpp>
+#include <warden/core/body.hpp>
+#include <warden/core/fields.hpp>
+#include <warden/core/json.hpp>
+#include <warden/server/services.hpp>
+#include <warden/token/tokens.hpp>
+#include <warden/view/api_view.hpp>
+
+#include <string>
+
+namespace warden {
+
+/// POST `username` and `password` (JSON, form or multipart) to get a token.
+///
+/// Errors are DRF's AuthTokenSerializer's exactly: required, blank, null and
+/// non-string fields per field; bad credentials or an inactive account
+/// `{"non_field_errors": ["Unable to log in with provided credentials."]}`.
+///
+/// Unlike DRF, which returns the user's one stored key, each call mints a new token:
+/// warden stores only a digest and cannot give an old key back. Use the settings'
+/// `token.max_per_user` to bound how many a user holds, and `token.ttl` for expiry.
+///
+/// @code
+/// auto site = warden::app<warden::route<"/api/token-auth/", warden::obtain_auth_token>>(db);
+/// @endcode
+struct obtain_auth_token
+    : api_view<permissions<>, throttles<>, parsers<form_parser, multipart_parser, json_parser>> {
+    static constexpr std::string_view name = "Obtain Auth Token";
+    static constexpr bool may_block = true;   // PBKDF2
+    using requires_services = services<users_tag, tokens_tag>;
+
+    template <class Ctx>
+    response post(request& req, Ctx& ctx) {
+        field_errors errs;
+        auto username = char_field(req.data(), "username", errs);
+        auto password = char_field(req.data(), "password", errs, {.trim_whitespace = false});
+        if (errs) return errs.response();
+        auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), *username, *password);
+        if (!u) {
+            errs.add_non_field("Unable to log in with provided credentials.");
+            return errs.response();
+        }
+        std::string key;
+        if (auto ec = token::issue(ctx.template get<tokens_tag>(), u->id, ctx.settings(), ctx.clock().now_seconds(), key))
+            throw std::system_error(ec);   // a store failure: the app answers 500
+        return json({{"token", key}});
+    }
+};
+
+} // namespace warden
+
+#endif

@@ -1,0 +1,69 @@
+#include "support.hpp"
+
+#include <warden/crypto/base64.hpp>
+
+using namespace warden;
+
+namespace {
+std::string basic(std::string_view user_pass) { return "Basic " + crypto::base64_encode(user_pass); }
+}
+
+TEST_CASE("basic auth logs in with the right password", "[auth][basic]") {
+    memory_store db;
+    fixtures::seed(db);
+    auto site = fixtures::make_site(db);
+    test::client c{site};
+    auto r = c.get("/api/basic/profile/", {{"Authorization", basic("alice:alice-pass")}});
+    CHECK(r.status() == 200);
+    CHECK(r.json().at("username") == "alice");
+    CHECK(c.get("/api/basic/profile/", {{"Authorization", "basic YWxpY2U6YWxpY2UtcGFzcw=="}}).status() == 200);
+}
+
+TEST_CASE("basic auth answers DRF's messages", "[auth][basic]") {
+    memory_store db;
+    fixtures::seed(db);
+    auto site = fixtures::make_site(db);
+    test::client c{site};
+    struct expectation { std::string header; std::string detail; };
+    for (auto& [header, detail] : std::vector<expectation>{
+             {"Basic", "Invalid basic header. No credentials provided."},
+             {"Basic a b", "Invalid basic header. Credentials string should not contain spaces."},
+             {"Basic not*base64", "Invalid basic header. Credentials not correctly base64 encoded."},
+             {"Basic YWxpY2U6YWxpY2UtcGFzcw", "Invalid basic header. Credentials not correctly base64 encoded."},
+             {basic("alice:wrong"), "Invalid username/password."},
+             {basic("nobody:alice-pass"), "Invalid username/password."},
+             {basic("alice"), "Invalid username/password."},
+             {basic("dave:dave-pass"), "Invalid username/password."},
+             {basic("al\xe9ice:x"), "Invalid username/password."},
+         }) {
+        auto r = c.get("/api/basic/profile/", {{"Authorization", header}});
+        CHECK(r.status() == 401);
+        CHECK(r.header("WWW-Authenticate") == "Basic realm=\"api\"");
+        CHECK(r.detail() == detail);
+    }
+    auto none = c.get("/api/basic/profile/");
+    CHECK(none.status() == 401);
+    CHECK(none.detail() == "Authentication credentials were not provided.");
+}
+
+TEST_CASE("a password hash weaker than the policy is upgraded at login", "[auth][basic]") {
+    memory_store db;
+    fixtures::add_user(db, "erin", false, true, 500);
+    auto site = fixtures::make_site(db);
+    test::client c{site};
+    CHECK(db.find_user_by_username("erin")->password.starts_with("pbkdf2_sha256$500$"));
+    CHECK(c.get("/api/basic/profile/", {{"Authorization", basic("erin:wrong")}}).status() == 401);
+    CHECK(db.find_user_by_username("erin")->password.starts_with("pbkdf2_sha256$500$"));
+    CHECK(c.get("/api/basic/profile/", {{"Authorization", basic("erin:erin-pass")}}).status() == 200);
+    CHECK(db.find_user_by_username("erin")->password.starts_with("pbkdf2_sha256$1000$"));
+    CHECK(c.get("/api/basic/profile/", {{"Authorization", basic("erin:erin-pass")}}).status() == 200);
+}
+
+TEST_CASE("basic auth routes are marked blocking so the server hashes off the I/O threads", "[auth][basic]") {
+    memory_store db;
+    auto site = fixtures::make_site(db);
+    http_request m{http::verb::get, "/api/basic/profile/", 11};
+    CHECK(decltype(site)::blocking(m));
+    http_request p{http::verb::get, "/api/profile/", 11};
+    CHECK_FALSE(decltype(site)::blocking(p));   // token lookups in a memory store do not block
+}
