@@ -309,6 +309,24 @@ def parse_set_cookie(raw):
 # ---------------------------------------------------------------------------------
 # Building a request from a step
 
+STEP_KEYS = set(METHODS) | {
+    "headers", "json", "form", "multipart", "body", "body_latin1", "save", "cross", "mint_jwt",
+    "let", "set_cookies", "drop_cookies", "no_cookies", "compare", "json_keys_only",
+    "json_ignore", "json_match", "retry_after_tolerance", "jwt_lifetime_tolerance", "same",
+    "candidate_expect", "note"}
+BODY_KEYS = ("json", "form", "multipart", "body", "body_latin1")
+
+
+def check_step(step):
+    """Catches typos in a scenario before anything is sent."""
+    unknown = set(step) - STEP_KEYS
+    if unknown:
+        raise ScenarioError("unknown step key(s) %s" % ", ".join(sorted(unknown)))
+    if sum(k in step for k in BODY_KEYS) > 1:
+        raise ScenarioError("a step has at most one of %s" % ", ".join(BODY_KEYS))
+    step_method(step)
+
+
 def step_method(step):
     found = [m for m in METHODS if m in step]
     if len(found) != 1:
@@ -567,6 +585,29 @@ def brief(value, limit):
     return text if limit is None or len(text) <= limit else text[:limit] + "..."
 
 
+def load_file(path):
+    """(label, scenarios) of a scenario file, checked; raises ScenarioError."""
+    label = os.path.basename(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        raise ScenarioError("%s: %s" % (path, e))
+    scenarios = doc.get("scenarios") if isinstance(doc, dict) else doc
+    if not isinstance(scenarios, list):
+        raise ScenarioError("%s: expected a list of scenarios" % path)
+    for scenario in scenarios:
+        if not (isinstance(scenario, dict) and isinstance(scenario.get("name"), str)
+                and isinstance(scenario.get("steps"), list)):
+            raise ScenarioError("%s: a scenario needs a name and a list of steps" % path)
+        for number, step in enumerate(scenario["steps"], start=1):
+            try:
+                check_step(step)
+            except ScenarioError as e:
+                raise ScenarioError("%s :: %s :: step %d: %s" % (label, scenario["name"], number, e))
+    return label, scenarios
+
+
 class Runner:
     def __init__(self, candidate, reference, jwt_key=None, timeout=30.0,
                  skip_candidate_expectations=False, verbose=False, show=False, out=sys.stdout):
@@ -581,13 +622,7 @@ class Runner:
         print(line, file=self.out, flush=True)
 
     def run_file(self, path):
-        label = os.path.basename(path)
-        try:
-            with open(path, encoding="utf-8") as f:
-                doc = json.load(f)
-        except (OSError, ValueError) as e:
-            raise ScenarioError("%s: %s" % (path, e))
-        scenarios = doc["scenarios"] if isinstance(doc, dict) else doc
+        label, scenarios = load_file(path)
         for scenario in scenarios:
             self.run_scenario(label, scenario)
 

@@ -233,6 +233,13 @@ def main(argv=None):
     if not files:
         p.error("no scenario files")
 
+    try:
+        for path in files:
+            compare.load_file(path)  # a typo fails now, before any server starts
+    except compare.ScenarioError as e:
+        print("conformance: scenario error: %s" % e, flush=True)
+        return 2
+
     problem = check_drf_available()
     if problem:
         print("conformance: skipped: " + problem, flush=True)
