@@ -88,7 +88,8 @@ public:
         }
         auto add_one = [&](const boost::json::object& jwk) -> std::error_code {
             std::error_code kec;
-            key k = key::from_jwk(opt.default_alg, jwk, kec, opt.keys);
+            // The default only fills in a missing alg; a JWK's own alg binds its key.
+            key k = key::from_jwk(jwk.contains("alg") ? std::nullopt : opt.default_alg, jwk, kec, opt.keys);
             if (kec) {
                 bool unusable = kec == errc::key_use_mismatch || kec == errc::unsupported_algorithm ||
                                 kec == errc::curve_mismatch || kec == errc::key_type_mismatch;

@@ -400,7 +400,9 @@ private:
         if (!settings_.verifying_key.empty()) {
             auto first = settings_.verifying_key.find_first_not_of(" \t\r\n");
             if (first != std::string::npos && settings_.verifying_key[first] == '{') {
-                verifying_ = key_set::from_jwks(settings_.verifying_key, ec, jwks_options{.default_alg = settings_.alg});
+                jwks_options opt;
+                opt.default_alg = settings_.alg;
+                verifying_ = key_set::from_jwks(settings_.verifying_key, ec, opt);
             } else {
                 key k = key::load(settings_.alg, settings_.verifying_key, ec);
                 if (!ec) verifying_ = key_set(std::move(k));
