@@ -135,6 +135,21 @@ TEMPLATE_LIST_TEST_CASE("usernames match exactly and case-sensitively", "[store]
     CHECK(s.find_user_by_username("Alice")->id == upper.id);
 }
 
+TEMPLATE_LIST_TEST_CASE("a user copied from the anonymous user is stored as an ordinary account", "[store][users]",
+                        backends) {
+    TestType b;
+    user u = *user::anonymous();
+    u.username = "carol";
+    u.is_active = true;
+    REQUIRE_FALSE(b.store.create_user(u));
+    auto got = b.store.find_user(u.id);
+    REQUIRE(got);
+    CHECK(got->is_authenticated());
+    CHECK_FALSE(got->is_anonymous());
+    REQUIRE_FALSE(b.store.update_user(u));
+    CHECK(b.store.find_user(u.id)->is_authenticated());
+}
+
 TEMPLATE_LIST_TEST_CASE("an unknown user id finds nothing", "[store][users]", backends) {
     TestType b;
     CHECK_FALSE(b.store.find_user(1));

@@ -106,6 +106,23 @@ struct memory_jwt {
     std::unordered_map<std::string, memory_blacklisted, string_hash, string_equal> blacklisted;
 };
 
+// A stored user built from the public fields only, as the SQLite backend reads one
+// back: whatever the caller's object is (even a copy of the anonymous user), the
+// store holds an ordinary account.
+inline std::shared_ptr<user> stored_user(const user& u) {
+    auto p = std::make_shared<user>();
+    p->id = u.id;
+    p->username = u.username;
+    p->email = u.email;
+    p->password = u.password;
+    p->is_active = u.is_active;
+    p->is_staff = u.is_staff;
+    p->is_superuser = u.is_superuser;
+    p->date_joined = u.date_joined;
+    p->last_login = u.last_login;
+    return p;
+}
+
 class memory_state {
 public:
     // users ------------------------------------------------------------------------
@@ -126,7 +143,7 @@ public:
 
     std::error_code create_user(user& u) {
         // Copy and allocate before taking the lock; readers are not held up by it.
-        auto fresh = std::make_shared<user>(u);
+        auto fresh = stored_user(u);
         std::string name = u.username;
         std::unique_lock lock(users_.mu);
         if (users_.by_name.contains(name)) return store_errc::duplicate;
@@ -146,7 +163,7 @@ public:
 
     std::error_code update_user(const user& u) {
         // Copy-on-write: readers holding the old snapshot keep it intact.
-        std::shared_ptr<const user> fresh = std::make_shared<user>(u);
+        std::shared_ptr<const user> fresh = stored_user(u);
         std::unique_lock lock(users_.mu);
         auto it = users_.by_id.find(u.id);
         if (it == users_.by_id.end()) return store_errc::not_found;
