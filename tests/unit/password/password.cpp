@@ -242,7 +242,7 @@ TEST_CASE("hashes agree with Django's own hasher in both directions", "[password
     std::vector<std::string> passwords = {"", "simple", "l\xc3\xa8tmein", "\xe2\x98\x83 snow", "tab\tand space "};
     for (int i = 0; i < 5; ++i) passwords.push_back(random_string(1 + i * 7, password_salt_chars));
     std::string input;
-    for (const auto& p : passwords) input += "x" + to_hex(std::string_view(p)) + " " + made(p) + "\n";
+    for (const auto& p : passwords) input.append("x").append(to_hex(std::string_view(p))).append(" ").append(made(p)).append("\n");
 
     const char* script = R"PY(
 import sys
