@@ -307,7 +307,7 @@ auto keep_service(T&& t) {
 
 template <class Defaults, class Routes, class... Services, class... Args>
 auto make_app(type_list<Services...>, Args&&... args) {
-    using app_type = basic_app<Defaults, Routes, context<Services...>>;
+    using app_type = basic_app<Defaults, Routes, context<Defaults, Services...>>;
     auto services = std::tuple_cat(keep_service(std::forward<Args>(args))...);
     return std::apply([&](auto&&... sv) { return app_type(find_settings(args...), std::forward<decltype(sv)>(sv)...); },
                       std::move(services));

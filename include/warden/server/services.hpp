@@ -65,7 +65,8 @@ constexpr std::size_t provider_index() {
 
 } // namespace detail
 
-/// The app context handed to policies and handlers: services by tag, settings, clock.
+/// The app context handed to policies and handlers: services by tag, settings, clock,
+/// and the app's default policy lists.
 ///
 /// @code
 /// template <class Ctx>
@@ -74,9 +75,12 @@ constexpr std::size_t provider_index() {
 ///     ...
 /// }
 /// @endcode
-template <class... Services>
+template <class Defaults, class... Services>
 class context {
 public:
+    /// The app's `warden::defaults<...>` (default policy lists for views that name none).
+    using defaults_type = Defaults;
+
     template <class... Args>
     explicit context(warden::settings s, Args&&... services)
         : settings_(std::move(s)), services_(std::forward<Args>(services)...) {}
