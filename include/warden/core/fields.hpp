@@ -85,7 +85,8 @@ inline bool is_py_space(char c) noexcept { return c == ' ' || c == '\t' || c == 
 /// Reads a string field the way DRF's CharField does: numbers become their text,
 /// booleans, objects and arrays are "Not a valid string.", null is "This field may not
 /// be null.", a missing field is "This field is required.", an empty (after trimming)
-/// one "This field may not be blank.". Errors go to `errors`; the value is returned
+/// one "This field may not be blank.", one holding NUL "Null characters are not
+/// allowed.". Errors go to `errors`; the value is returned
 /// only when valid.
 inline std::optional<std::string> char_field(const boost::json::object& data, std::string_view name,
                                              field_errors& errors, char_field_options opt = {}) {
@@ -110,6 +111,10 @@ inline std::optional<std::string> char_field(const boost::json::object& data, st
         break;
     }
     default: errors.add(name, "Not a valid string."); return std::nullopt;
+    }
+    if (s.find('\0') != std::string::npos) {   // DRF's ProhibitNullCharactersValidator
+        errors.add(name, "Null characters are not allowed.");
+        return std::nullopt;
     }
     if (opt.trim_whitespace) {
         std::size_t b = 0, e = s.size();

@@ -38,6 +38,7 @@ TEST_CASE("obtain_auth_token reports DRF's field and credential errors", "[auth]
              {R"({"username":"alice"})", R"({"password":["This field is required."]})"},
              {R"({"username":"  ","password":""})", R"({"username":["This field may not be blank."],"password":["This field may not be blank."]})"},
              {R"({"username":null,"password":true})", R"({"username":["This field may not be null."],"password":["Not a valid string."]})"},
+             {R"({"username":"a\u0000b","password":"x"})", R"({"username":["Null characters are not allowed."]})"},
              {R"({"username":"alice","password":"wrong"})", R"({"non_field_errors":["Unable to log in with provided credentials."]})"},
              {R"({"username":"nobody","password":"x"})", R"({"non_field_errors":["Unable to log in with provided credentials."]})"},
              {R"({"username":"dave","password":"dave-pass"})", R"({"non_field_errors":["Unable to log in with provided credentials."]})"},
