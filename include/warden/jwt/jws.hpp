@@ -21,6 +21,8 @@
 
 #include <warden/crypto/base64.hpp>
 #include <warden/jwt/algorithm.hpp>
+#include <warden/jwt/detail/base64.hpp>
+#include <warden/jwt/detail/header.hpp>
 #include <warden/jwt/detail/json.hpp>
 #include <warden/jwt/error.hpp>
 #include <warden/jwt/key.hpp>
@@ -119,40 +121,32 @@ template <class Select>
 std::error_code check_header(std::string_view header_b64, const verify_options& opt, Select&& select,
                              const key*& chosen, header_info& info) {
     std::string& text = scratch().header;
-    if (crypto::base64url_decode(header_b64, text)) return errc::bad_base64;
+    if (!b64url_decode(header_b64, text)) return errc::bad_base64;
     if (text.size() > opt.lim.max_header_size) return errc::too_large;
-    unsigned char buf[2048];
-    boost::json::monotonic_resource mr(buf, sizeof buf);
+    const header_fields* h = nullptr;
+    if (auto ec = parse_header(text, opt.lim.max_depth, h)) return ec;
+    // Checks in a fixed order, so a token breaking several rules always gets the same reason.
+    if (h->alg != member_kind::string) return errc::bad_header;
+    std::string_view alg_name = h->alg_text;
+    if (iequals_ascii(alg_name, "none")) return errc::alg_none;
+    if (h->crit) return errc::crit_unsupported;
+    if (h->b64 != member_kind::absent) {
+        if (h->b64 != member_kind::boolean) return errc::bad_header;
+        if (!h->b64_value) return errc::b64_false;
+    }
+    if (h->key_reference && opt.reject_key_headers) return errc::untrusted_key_header;
+    std::optional<std::string_view> kid_name;
+    if (h->kid != member_kind::absent) {
+        if (h->kid != member_kind::string) return errc::bad_header;
+        kid_name = std::string_view(h->kid_text);
+    }
+    if (h->cty == member_kind::string) info.nested = iequals_ascii(h->cty_text, "JWT");
+
     std::error_code ec;
-    boost::json::value v = parse_strict(text, &mr, opt.lim.max_depth, ec);
-    if (ec) return ec;
-    const auto* h = v.if_object();
-    if (!h) return errc::not_an_object;
-
-    auto alg_it = h->find("alg");
-    if (alg_it == h->end() || !alg_it->value().is_string()) return errc::bad_header;
-    std::string_view alg = alg_it->value().get_string();
-    if (iequals_ascii(alg, "none")) return errc::alg_none;
-    if (h->contains("crit")) return errc::crit_unsupported;
-    if (auto it = h->find("b64"); it != h->end()) {
-        if (!it->value().is_bool()) return errc::bad_header;
-        if (!it->value().get_bool()) return errc::b64_false;
-    }
-    if (opt.reject_key_headers)
-        for (std::string_view name : {"jku", "x5u", "x5c", "jwk"})
-            if (h->contains(name)) return errc::untrusted_key_header;
-    std::optional<std::string_view> kid;
-    if (auto it = h->find("kid"); it != h->end()) {
-        if (!it->value().is_string()) return errc::bad_header;
-        kid = std::string_view(it->value().get_string());
-    }
-    if (auto it = h->find("cty"); it != h->end() && it->value().is_string())
-        info.nested = iequals_ascii(it->value().get_string(), "JWT");
-
-    chosen = select(kid, ec);
+    chosen = select(kid_name, ec);
     if (!chosen) return ec;
     // The key's algorithm decides; the header may only agree with it.
-    if (alg != to_string(chosen->alg())) return errc::alg_mismatch;
+    if (alg_name != to_string(chosen->alg())) return errc::alg_mismatch;
     return {};
 }
 
@@ -164,7 +158,7 @@ std::error_code verify_compact(std::string_view token, const verify_options& opt
     const key* k = nullptr;
     if (auto ec = check_header(parts.header, opt, select, k, info)) return ec;
     std::string& sig = scratch().signature;
-    if (crypto::base64url_decode(parts.signature, sig)) return errc::bad_base64;
+    if (!b64url_decode(parts.signature, sig)) return errc::bad_base64;
     return k->verify(parts.signing_input, sig);
 }
 
@@ -194,7 +188,7 @@ std::error_code verify_jws_impl(std::string_view token, const Keys& keys, std::s
     compact_parts parts;
     header_info info;
     if (auto ec = verify_compact(token, opt, select_from(keys), parts, info)) return ec;
-    if (crypto::base64url_decode(parts.payload, payload)) return errc::bad_base64;
+    if (!b64url_decode(parts.payload, payload)) return errc::bad_base64;
     return {};
 }
 

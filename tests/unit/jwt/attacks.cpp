@@ -368,3 +368,27 @@ TEST_CASE("a key that may not verify refuses every token", "[jwt][attack][key]")
     std::string payload;
     CHECK(verify_jws(token, key_set{}, payload) == errc::no_key);
 }
+
+TEST_CASE("header members are recognised after unescaping, and escaped duplicates are caught", "[jwt][attack][json]") {
+    key k = hs256();
+    // "\u0061lg" is "alg": a second alg spelled differently is still a duplicate.
+    CHECK(jws_check(forge(R"({"alg":"HS256","\u0061lg":"none"})", claims_ok, k), k) == errc::duplicate_member);
+    CHECK(jws_check(forge(R"({"\u0061lg":"HS256"})", claims_ok, k), k) == std::error_code{});
+    CHECK(jws_check(forge(R"({"alg":"HS256","\u0063rit":["x"]})", claims_ok, k), k) == errc::crit_unsupported);
+    CHECK(jws_check(forge(R"({"alg":"\u006eone"})", claims_ok, k), k) == errc::alg_none);
+    // Duplicates inside nested header objects, and among many members.
+    CHECK(jws_check(forge(R"({"alg":"HS256","ext":{"a":1,"a":2}})", claims_ok, k), k) == errc::duplicate_member);
+    CHECK_FALSE(jws_check(forge(R"({"alg":"HS256","ext":{"a":1,"b":[{"a":1}]}})", claims_ok, k), k));
+    std::string many = R"({"alg":"HS256")";
+    for (int i = 0; i < 30; ++i) many += ",\"m" + std::to_string(i) + "\":" + std::to_string(i);
+    CHECK_FALSE(jws_check(forge(many + "}", claims_ok, k), k));
+    CHECK(jws_check(forge(many + R"(,"m29":0})", claims_ok, k), k) == errc::duplicate_member);
+    // Member values of the wrong kind.
+    CHECK(jws_check(forge(R"({"alg":["HS256"]})", claims_ok, k), k) == errc::bad_header);
+    CHECK(jws_check(forge(R"({"alg":null})", claims_ok, k), k) == errc::bad_header);
+    CHECK(jws_check(forge(R"({"alg":"HS256","kid":{"k":"a"}})", claims_ok, k), k) == errc::bad_header);
+    CHECK(jws_check(forge(R"({"alg":"HS256","b64":0})", claims_ok, k), k) == errc::bad_header);
+    CHECK(jws_check(forge(R"("HS256")", claims_ok, k), k) == errc::not_an_object);
+    CHECK(jws_check(forge(R"(5)", claims_ok, k), k) == errc::not_an_object);
+    CHECK(jws_check(forge(R"({"alg":"HS256"} {})", claims_ok, k), k) == errc::bad_json);
+}
