@@ -4,10 +4,10 @@
 // connection would serialise every request. In WAL mode readers do not block each other
 // nor the writer, so N connections give N concurrent readers.
 //
-// Why an in-process writer mutex: SQLite admits one writer per database. A second
+// Why an in-process writer gate: SQLite admits one writer per database. A second
 // writer in the same process would otherwise meet SQLITE_BUSY and sleep in SQLite's
 // busy handler (1, 2, 5, 10 ... ms), turning a microsecond wait into milliseconds.
-// Writers queue on the mutex instead; the busy handler (busy_timeout) then only ever
+// Writers queue on a gate instead; the busy handler (busy_timeout) then only ever
 // waits for other processes (e.g. the `warden` command writing to a live database).
 #ifndef WARDEN_STORE_DETAIL_SQLITE_POOL_HPP
 #define WARDEN_STORE_DETAIL_SQLITE_POOL_HPP
@@ -116,14 +116,40 @@ private:
     bool active_ = false;
 };
 
+/// A lock that can be waited for with a timeout. A mutex and a condition variable
+/// rather than std::timed_mutex, whose pthread_mutex_clocklock ThreadSanitizer does not
+/// see (it then reports every unlock as wrong and stops checking the writers).
+class gate {
+public:
+    bool try_acquire_for(std::chrono::milliseconds timeout) {
+        std::unique_lock lock(mu_);
+        if (!cv_.wait_for(lock, timeout, [&] { return !held_; })) return false;
+        held_ = true;
+        return true;
+    }
+    void release() {
+        {
+            std::lock_guard lock(mu_);
+            held_ = false;
+        }
+        cv_.notify_one();
+    }
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool held_ = false;
+};
+
 class pool;
 
-/// A connection borrowed from the pool (and, for writers, the writer mutex); both are
+/// A connection borrowed from the pool (and, for writers, the writer gate); both are
 /// given back on destruction.
 class lease {
 public:
     lease() = default;
-    lease(lease&& o) noexcept : pool_(std::exchange(o.pool_, nullptr)), conn_(std::move(o.conn_)), writer_(std::move(o.writer_)) {}
+    lease(lease&& o) noexcept
+        : pool_(std::exchange(o.pool_, nullptr)), conn_(std::move(o.conn_)), writer_(std::exchange(o.writer_, false)) {}
     lease& operator=(lease&&) = delete;
     ~lease();
 
@@ -135,7 +161,7 @@ private:
     friend class pool;
     pool* pool_ = nullptr;
     std::unique_ptr<connection> conn_;
-    std::unique_lock<std::timed_mutex> writer_;
+    bool writer_ = false;
 };
 
 /// The pool. Waits for a free connection at most `busy_timeout`, then reports
@@ -175,13 +201,13 @@ public:
     /// comment), then a connection is taken.
     lease acquire_writer(std::error_code& ec) {
         lease l;
-        std::unique_lock w(writer_, std::defer_lock);
-        if (!w.try_lock_for(busy_timeout_)) {
+        if (!writer_gate_.try_acquire_for(busy_timeout_)) {
             ec = store_errc::busy;
             return l;
         }
         take(l, ec);
-        if (!ec) l.writer_ = std::move(w);
+        if (ec) writer_gate_.release();
+        else l.writer_ = true;
         return l;
     }
 
@@ -217,13 +243,15 @@ private:
     std::condition_variable cv_;
     std::vector<std::unique_ptr<connection>> idle_;
     std::size_t size_ = 0;
-    std::timed_mutex writer_;
+    gate writer_gate_;
 };
 
 inline lease::~lease() {
-    // The connection goes back before the writer mutex is released (member
-    // destruction follows), so the next writer finds it free.
-    if (conn_ && pool_) pool_->give_back(std::move(conn_));
+    if (!pool_) return;
+    // The connection goes back before the writer gate opens, so the next writer finds
+    // a connection free.
+    if (conn_) pool_->give_back(std::move(conn_));
+    if (writer_) pool_->writer_gate_.release();
 }
 
 } // namespace warden::detail::sqlite
