@@ -1,0 +1,216 @@
+// The reference site: warden serving the same routes, policies and users as the Django
+// REST Framework reference (../shared/reference/drf/refsite.py), so the two can be
+// compared request by request.
+//
+//   reference_site [--address A] [--port P] [--db PATH] [--jwt-key KEY] [--threads N]
+//                  [--tls-cert PEM --tls-key PEM]
+#include <warden.hpp>
+#include <warden/auth/basic_auth.hpp>
+#include <warden/auth/session_auth.hpp>
+#include <warden/auth/token_auth.hpp>
+#include <warden/core/fields.hpp>
+#include <warden/crypto/password.hpp>
+#include <warden/server/serve.hpp>
+#include <warden/session/views.hpp>
+#include <warden/store/sqlite_store.hpp>
+#include <warden/token/obtain.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+using namespace warden;
+
+namespace site {
+
+// Features that land with later issues answer 501 until then.
+template <fixed_string What>
+struct not_yet : api_view<authentication<>, permissions<>> {
+    static response reply() {
+        std::string body = R"({"detail":"Not implemented yet: )";
+        body.append(What.view()).append("\"}");
+        return response{http::status::not_implemented, std::move(body)};
+    }
+    response get(request&) { return reply(); }
+    response post(request&) { return reply(); }
+};
+
+/// The tutorial's DashboardAPI: the app's default authentication (session), login required.
+struct dashboard_api : api_view<permissions<is_authenticated>> {
+    static constexpr std::string_view name = "Dashboard API";
+    response get(request& req) { return json({{"message", "Hello " + req.user().username + ", welcome to your dashboard"}}); }
+};
+
+/// The tutorial's ProfileAPI: token authentication, login required.
+struct profile_api : api_view<authentication<token_auth>, permissions<is_authenticated>> {
+    static constexpr std::string_view name = "Profile API";
+    response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
+};
+
+struct basic_profile_api : api_view<authentication<basic_auth>, permissions<is_authenticated>> {
+    static constexpr std::string_view name = "Basic Profile API";
+    response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
+};
+
+struct admin_api : api_view<authentication<token_auth>, permissions<is_admin_user>> {
+    static constexpr std::string_view name = "Admin API";
+    response get(request& req) { return json({{"admin", req.user().username}}); }
+};
+
+/// Anyone may read; only an authenticated user may write.
+struct notes_api : api_view<authentication<token_auth, session_auth>, permissions<is_authenticated_or_read_only>> {
+    static constexpr std::string_view name = "Notes API";
+    response get(request&) { return json({{"notes", json_array({})}}); }
+    response post(request& req) {
+        static const boost::json::value empty = "";
+        auto it = req.data().find("text");
+        return json({{"created", it == req.data().end() ? empty : it->value()}}, http::status::created);
+    }
+};
+
+/// Staff switch a user's account on or off; a switched-off user's credentials stop working.
+struct user_active_api : api_view<authentication<token_auth>, permissions<is_admin_user>> {
+    static constexpr std::string_view name = "User Active API";
+    using requires_services = services<users_tag>;
+
+    template <class Ctx>
+    response put(request& req, Ctx& ctx) {
+        auto& users = ctx.template get<users_tag>();
+        auto found = users.find_user_by_username(req.param("username"));
+        if (!found) return response{http::status::not_found, errors::not_found().render()};
+        field_errors errs;
+        auto active = boolean_field(req.data(), "active", errs);
+        if (errs) return errs.response();
+        user u = *found;
+        u.is_active = *active;
+        if (auto ec = users.update_user(u)) throw std::system_error(ec);
+        if (!u.is_active) users.delete_user_sessions(u.id);   // switched off: sessions end at once
+        return json({{"username", u.username}, {"active", u.is_active}});
+    }
+};
+
+struct options {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8000;
+    std::string db = "reference_site.db";
+    std::string jwt_key = "reference-jwt-signing-key-0123456789abcdef";
+    unsigned threads = 0;
+    std::string tls_cert, tls_key;
+};
+
+constexpr const char* usage =
+    "usage: reference_site [--address A] [--port P] [--db PATH] [--jwt-key KEY] [--threads N]\n"
+    "                      [--tls-cert PEM --tls-key PEM]\n";
+
+template <class Int>
+Int parse_number(std::string_view flag, std::string_view v, Int lo, Int hi) {
+    Int out{};
+    auto r = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (v.empty() || r.ec != std::errc{} || r.ptr != v.data() + v.size() || out < lo || out > hi)
+        throw std::invalid_argument(std::string(flag) + ": expected a number from " + std::to_string(lo) + " to " +
+                                    std::to_string(hi));
+    return out;
+}
+
+options parse(int argc, char** argv) {
+    options o;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--help" || a == "-h") { std::cout << usage; std::exit(0); }
+        auto value = [&]() -> std::string_view {
+            if (i + 1 >= argc) throw std::invalid_argument(std::string(a) + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--address") o.address = value();
+        else if (a == "--port") o.port = parse_number<std::uint16_t>(a, value(), 1, 65535);
+        else if (a == "--db") o.db = value();
+        else if (a == "--jwt-key") o.jwt_key = value();
+        else if (a == "--threads") o.threads = parse_number<unsigned>(a, value(), 1, 256);
+        else if (a == "--tls-cert") o.tls_cert = value();
+        else if (a == "--tls-key") o.tls_key = value();
+        else throw std::invalid_argument("unknown argument " + std::string(a));
+    }
+    if (o.jwt_key.empty()) throw std::invalid_argument("--jwt-key must not be empty");
+    if (o.tls_cert.empty() != o.tls_key.empty()) throw std::invalid_argument("--tls-cert and --tls-key go together");
+    return o;
+}
+
+// alice, bob (staff), carol, dave (inactive): ids 1-4, as the DRF reference seeds them.
+void seed(sqlite_store& db, const settings& s) {
+    if (!db.list_users().empty()) return;
+    crypto::password_policy policy;
+    policy.iterations = s.password.iterations;
+    for (auto [name, staff, active] : {std::tuple{"alice", false, true}, std::tuple{"bob", true, true},
+                                       std::tuple{"carol", false, true}, std::tuple{"dave", false, false}}) {
+        user u;
+        u.username = name;
+        u.email = std::string(name) + "@example.com";
+        u.is_staff = staff;
+        u.is_active = active;
+        u.date_joined = warden::clock{}.now_seconds();
+        if (auto ec = crypto::make_password(std::string(name) + "-pass", u.password, policy)) throw std::system_error(ec);
+        if (auto ec = db.create_user(u)) throw std::system_error(ec);
+    }
+}
+
+} // namespace site
+
+int main(int argc, char** argv) {
+    site::options opt;
+    settings s;
+    try {
+        opt = site::parse(argc, argv);
+        s = settings::from_env();
+    } catch (const std::exception& e) {
+        std::cerr << "reference_site: " << e.what() << "\n" << site::usage;
+        return 2;
+    }
+    // The DRF reference's DEFAULT_THROTTLE_RATES.
+    s.throttle_rates.try_emplace("anon", "3/minute");
+    s.throttle_rates.try_emplace("user", "5/minute");
+    try {
+        sqlite_store db{opt.db};
+        site::seed(db, s);
+        auto web = app<defaults<parsers<json_parser, form_parser>, authentication<session_auth>>,
+                       route<"/api/dashboard/", site::dashboard_api>,
+                       route<"/api/profile/", site::profile_api>,
+                       route<"/api/jwt/profile/", site::not_yet<"JWT authentication (issue 5)">>,
+                       route<"/api/any/profile/", site::not_yet<"JWT and session authentication (issues 4, 5)">>,
+                       route<"/api/basic/profile/", site::basic_profile_api>,
+                       route<"/api/admin/", site::admin_api>,
+                       route<"/api/admin/users/<str:username>/active/", site::user_active_api>,
+                       route<"/api/notes/", site::notes_api>,
+                       route<"/api/throttled/", site::not_yet<"throttling (issue 6)">>,
+                       route<"/api/login/", login_view>,
+                       route<"/api/logout/", logout_view>,
+                       route<"/api/token-auth/", obtain_auth_token>,
+                       route<"/api/token/", site::not_yet<"JWT (issue 5)">>,
+                       route<"/api/token/refresh/", site::not_yet<"JWT (issue 5)">>,
+                       route<"/api/token/verify/", site::not_yet<"JWT (issue 5)">>,
+                       route<"/api/token/blacklist/", site::not_yet<"JWT (issue 5)">>>(db, s);
+
+        server_options so;
+        so.address = opt.address;
+        so.port = opt.port;
+        so.threads = opt.threads;
+        if (!opt.tls_cert.empty()) so.tls = tls_options{opt.tls_cert, opt.tls_key};
+        std::string base = (so.tls ? "https://" : "http://") + opt.address + ":" + std::to_string(opt.port);
+        std::cout << "warden reference site on " << base << " (database " << opt.db << ")\n"
+                  << "users: alice/alice-pass, bob/bob-pass (staff), carol/carol-pass, dave/dave-pass (inactive)\n"
+                  << "try:\n"
+                  << "  curl -s " << base << "/api/notes/\n"
+                  << "  curl -s -X POST " << base << "/api/token-auth/ -H 'Content-Type: application/json' "
+                  << "-d '{\"username\":\"alice\",\"password\":\"alice-pass\"}'\n"
+                  << "  curl -s " << base << "/api/profile/ -H 'Authorization: Token KEY'\n"
+                  << "  curl -s " << base << "/api/basic/profile/ -u alice:alice-pass\n"
+                  << "  curl -s " << base << "/api/admin/ -H 'Authorization: Token KEY_OF_BOB'\n"
+                  << "stop with Ctrl-C\n"
+                  << std::flush;
+        return serve(web, so);
+    } catch (const std::exception& e) {
+        std::cerr << "reference_site: " << e.what() << "\n";
+        return 1;
+    }
+}
