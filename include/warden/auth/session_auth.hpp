@@ -1,0 +1,215 @@
+/// @file
+/// `session_auth`: DRF's SessionAuthentication over warden's server-side sessions,
+/// with Django 3.2's CSRF protection for session-authenticated unsafe requests.
+#ifndef WARDEN_AUTH_SESSION_AUTH_HPP
+#define WARDEN_AUTH_SESSION_AUTH_HPP
+
+#include <warden/auth/concepts.hpp>
+#include <warden/core/api_error.hpp>
+#include <warden/core/body.hpp>
+#include <warden/core/request.hpp>
+#include <warden/core/settings.hpp>
+#include <warden/server/services.hpp>
+#include <warden/session/auth_hash.hpp>
+#include <warden/session/cookies.hpp>
+#include <warden/session/csrf.hpp>
+#include <warden/session/detail/host.hpp>
+#include <warden/session/detail/store_calls.hpp>
+#include <warden/session/key.hpp>
+#include <warden/session/login.hpp>
+
+#include <boost/beast/core/string.hpp>
+#include <boost/json/object.hpp>
+
+#include <concepts>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace warden {
+
+/// When the CSRF check looks at the `Origin` header (Django 4.0's check, which Django
+/// 3.2 lacks; see session/csrf.hpp).
+enum class csrf_origin_check : unsigned char {
+    never,       ///< Django 3.2 exactly: Origin is ignored; over HTTPS the Referer is checked.
+    https_only,  ///< The default: over HTTPS an Origin header must be the site's own or trusted
+                 ///< (and then replaces the Referer check); over plain HTTP it is ignored, as
+                 ///< Django 3.2 does (so a TLS-terminating proxy in front does not break it).
+    always,      ///< Django 4.0: an Origin header must match over plain HTTP too.
+};
+
+/// Session authentication with CSRF origin policy `OriginCheck`; use `session_auth`.
+///
+/// What it does per request, as DRF's SessionAuthentication over Django's session and
+/// auth middleware:
+/// - no `sessionid` cookie: no credentials (the next authenticator is tried);
+/// - a cookie that names no live session (malformed, unknown, expired, logged out):
+///   anonymous, and the response clears the cookie (Max-Age=0), as Django does;
+/// - a session whose user is gone or switched off, or whose auth hash no longer
+///   matches the user's password: the session is deleted, the cookie cleared, and the
+///   request is anonymous (Django keeps a switched-off user's session; warden ends it);
+/// - otherwise the session's user is authenticated, and an unsafe request (not GET,
+///   HEAD, OPTIONS, TRACE) must pass Django 3.2's CSRF checks: a 403
+///   `{"detail": "CSRF Failed: <Django's reason>"}` otherwise.
+///
+/// CSRF: the `csrftoken` cookie must be present and the request must present the same
+/// secret, masked (64 characters) or not (32), in the form field `csrfmiddlewaretoken`
+/// (POST with a form or multipart body; read first) or the `X-CSRFToken` header
+/// (`settings.csrf.header_name`). Over HTTPS, the Referer must be https and name this
+/// host, the CSRF cookie domain or a trusted origin (`settings.csrf.trusted_origins`,
+/// `https://*.example.com` form); with `OriginCheck` (default `https_only`) an Origin
+/// header is checked first instead. Requests authenticated otherwise (a token) are not
+/// CSRF-checked, as in DRF.
+///
+/// No challenge: a view whose first authenticator is this one answers 403, never 401.
+///
+/// @code
+/// struct dashboard_api : warden::api_view<warden::authentication<warden::session_auth>,
+///                                         warden::permissions<warden::is_authenticated>> {
+///     warden::response get(warden::request& req) {
+///         return warden::json({{"message", "Hello " + req.user().username}});
+///     }
+/// };
+/// using strict_session_auth = warden::basic_session_auth<warden::csrf_origin_check::always>;
+/// @endcode
+template <csrf_origin_check OriginCheck = csrf_origin_check::https_only>
+class basic_session_auth {
+public:
+    using policy_kind = authenticator_tag;
+    using requires_services = services<sessions_tag, users_tag>;
+    static constexpr std::string_view scheme = "session";
+    /// The form field Django reads the CSRF token from.
+    static constexpr std::string_view csrf_form_field = "csrfmiddlewaretoken";
+
+    /// Unconfigured: the settings are read (and the auth hash keyed) per request.
+    basic_session_auth() = default;
+
+    /// Configured once from the app context (the app builds its policies this way):
+    /// keys the auth hash with `settings.secret_key` and parses the trusted origins.
+    /// @throws std::invalid_argument naming an entry of `settings.csrf.trusted_origins`
+    ///         that is not `scheme://host[:port]`.
+    template <class Ctx>
+        requires requires(const Ctx& c) { { c.settings() } -> std::convertible_to<const settings&>; }
+    explicit basic_session_auth(const Ctx& ctx) : state_(std::make_shared<const state>(ctx.settings())) {}
+
+    template <class Ctx>
+    auth_result authenticate(request& req, Ctx& ctx) const {
+        if (state_) return run(req, ctx, *state_);
+        try {
+            const state local(ctx.settings());
+            return run(req, ctx, local);
+        } catch (const std::exception&) {
+            return auth_result::none();   // misconfigured and unconfigured: no session logins
+        }
+    }
+
+    /// The auth hasher this authenticator verifies sessions with (null if unconfigured).
+    const session::auth_hasher* hasher() const noexcept { return state_ ? &state_->hasher : nullptr; }
+
+private:
+    struct state {
+        session::auth_hasher hasher;
+        csrf::config csrf;
+
+        explicit state(const settings& s) : hasher(s.secret_key) {
+            for (const auto& o : s.csrf.trusted_origins)
+                if (csrf.trusted.add(o))
+                    throw std::invalid_argument("settings.csrf.trusted_origins: \"" + o +
+                                                "\" is not scheme://host[:port] (e.g. https://*.example.com)");
+            if (!s.csrf.cookie_domain.empty()) csrf.cookie_domain = s.csrf.cookie_domain;
+            csrf.check_origin_header = OriginCheck != csrf_origin_check::never;
+        }
+    };
+
+    template <class Ctx>
+    static auth_result run(request& req, Ctx& ctx, const state& st) {
+        const settings& s = ctx.settings();
+        auto value = session::find_cookie(req, s.session.cookie_name);
+        if (!value) return auth_result::none();
+        session::vary_on_cookie(req);
+        auto clear = [&] { session::put_cookie(req, session::session_cookie_deletion(s, req.is_secure()), ctx.clock().now()); };
+        if (!session::is_valid_key(*value)) {
+            clear();
+            return auth_result::none();
+        }
+        auto& sessions = ctx.template get<sessions_tag>();
+        std::error_code ec;
+        auto rec = session::detail::load(sessions, *value, ctx.clock().now_seconds(), ec);
+        if (ec) return auth_result::none();   // store failure: anonymous, and the cookie is kept
+        if (!rec) {
+            clear();
+            return auth_result::none();
+        }
+        if (rec->user_id == 0) return auth_result::none();   // an anonymous session
+        auto u = session::detail::find_user(ctx.template get<users_tag>(), rec->user_id, ec);
+        if (ec) return auth_result::none();
+        if (!u || !u->is_active || !st.hasher.matches(u->password, rec->auth_hash)) {
+            // Deleted, switched off, or the password changed since the login: end it.
+            session::detail::remove(sessions, rec->key, ec);
+            clear();
+            return auth_result::none();
+        }
+        if (auto v = check_csrf(req, s, st); !v.ok())
+            return auth_result::failure(errors::permission_denied(std::string(csrf::drf_reason_prefix) + v.reason));
+        return auth_result::success(std::move(u), session::detail::session_info(*rec));
+    }
+
+    // Django upper-cases the method before comparing with its safe methods.
+    static std::string upper_method(const request& req) {
+        std::string m(req.method_string());
+        for (auto& c : m)
+            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+        return m;
+    }
+
+    static csrf::verdict check_csrf(request& req, const settings& s, const state& st) {
+        const std::string method = upper_method(req);
+        if (csrf::is_safe_method(method)) return {};
+        csrf::request_facts f;
+        f.is_secure = req.is_secure();
+        f.host = session::detail::validated_host(req.header(http::field::host));
+        const bool origin_applies = OriginCheck == csrf_origin_check::always ||
+                                    (OriginCheck == csrf_origin_check::https_only && f.is_secure);
+        if (origin_applies && req.has_header(http::field::origin)) f.origin = req.header(http::field::origin);
+        if (req.has_header(http::field::referer)) f.referer = req.header(http::field::referer);
+        f.cookie_token = session::find_cookie(req, s.csrf.cookie_name);
+        std::string field;
+        if (method == "POST") field = form_token(req);
+        f.request_token = field.empty() ? req.header(s.csrf.header_name) : std::string_view(field);
+        return csrf::check_request(f, st.csrf);
+    }
+
+    // Django's request.POST.get('csrfmiddlewaretoken', ''): only form and multipart
+    // bodies have one (a JSON body's field is not read); the last of repeated fields
+    // wins; a body that does not parse has none. The pipeline parses bodies after
+    // authentication, so the form is read here.
+    static std::string form_token(const request& req) {
+        if (req.body().empty()) return {};
+        std::string_view ct = req.content_type();
+        std::string_view media = ct.substr(0, ct.find(';'));
+        while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+        while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
+        boost::json::object fields;
+        std::optional<api_error> err;
+        if (boost::beast::iequals(media, form_parser::media_type)) err = form_parser{}.parse(req.body(), ct, fields);
+        else if (boost::beast::iequals(media, multipart_parser::media_type)) err = multipart_parser{}.parse(req.body(), ct, fields);
+        else return {};
+        if (err) return {};
+        auto* v = fields.if_contains(csrf_form_field);
+        if (!v || !v->is_string()) return {};
+        return std::string(v->get_string());
+    }
+
+    std::shared_ptr<const state> state_;
+};
+
+/// DRF's SessionAuthentication with Django's CSRF checks (Origin checked over HTTPS).
+using session_auth = basic_session_auth<>;
+
+} // namespace warden
+
+#endif
