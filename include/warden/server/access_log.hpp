@@ -108,7 +108,7 @@ inline void append_log_time(std::string& out, std::chrono::system_clock::time_po
     auto ms = floor<milliseconds>(t);
     auto secs = floor<seconds>(ms);
     thread_local std::int64_t cached_second = -1;
-    thread_local char cached_text[20];
+    thread_local char cached_text[48];
     if (secs.time_since_epoch().count() != cached_second) {
         auto day = floor<days>(secs);
         year_month_day ymd{day};

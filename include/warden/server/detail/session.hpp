@@ -310,7 +310,12 @@ private:
         auto back = boost::asio::prefer(stream_.get_executor(), boost::asio::execution::outstanding_work.tracked);
         boost::asio::post(*env_->pool, [self = this->shared_from_this(), back]() mutable {
             self->run_handler();
-            boost::asio::post(back, [self] { self->guarded([&] { self->write_response(); }); });
+            try {
+                boost::asio::post(back, [self] { self->guarded([&] { self->write_response(); }); });
+            } catch (...) {
+                // Out of memory: the connection is dropped with `self` (an exception here
+                // would end the pool thread and the process).
+            }
         });
     }
 
