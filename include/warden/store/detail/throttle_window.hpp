@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace warden::detail {
@@ -20,14 +21,17 @@ inline bool throttle_inputs_valid(double now, double window) noexcept {
 
 // `hits` is sorted ascending. DRF pops while `history[-1] <= now - duration`, so a hit
 // exactly `window` old is already gone; then it refuses when `len(history) >=
-// num_requests`. Insertion keeps the order even when threads reach the store with
-// slightly out-of-order clocks.
+// num_requests`. The new hit is placed in order even when threads reach the store
+// with slightly out-of-order clocks.
 inline throttle_state apply_throttle_hit(std::vector<double>& hits, double now, double window, std::size_t limit) {
     if (!throttle_inputs_valid(now, window)) return {false, hits.size(), hits.empty() ? 0.0 : hits.front()};
     const double cutoff = now - window;
     hits.erase(hits.begin(), std::upper_bound(hits.begin(), hits.end(), cutoff));
     if (hits.size() >= limit) return {false, hits.size(), hits.empty() ? 0.0 : hits.front()};
-    hits.insert(std::upper_bound(hits.begin(), hits.end(), now), now);
+    hits.push_back(now);
+    // Usually already in place; a thread whose clock read is slightly behind another's
+    // moves back a step or two.
+    for (std::size_t i = hits.size() - 1; i > 0 && hits[i - 1] > hits[i]; --i) std::swap(hits[i - 1], hits[i]);
     return {true, hits.size(), hits.front()};
 }
 
