@@ -208,7 +208,7 @@ private:
     }
 
     // A constexpr array of function pointers indexed by route: the compiled equivalent
-    // of a switch over routes (no virtual call, no std::function).
+    // of a switch over routes (no dynamic dispatch, no type-erased callable).
     static constexpr std::array<dispatch_fn, sizeof...(Routes)> dispatch_table{&dispatch_route<Routes>...};
     static constexpr std::array<bool, sizeof...(Routes)> blocking_table{traits_of<Routes>::blocking...};
 

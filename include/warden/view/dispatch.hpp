@@ -7,8 +7,8 @@
 /// become DRF's responses: NotAuthenticated and AuthenticationFailed are 401 with
 /// `WWW-Authenticate` when the view's first authenticator has a challenge, else 403.
 ///
-/// Everything here is resolved at compile time per view: no virtual call, no
-/// std::function. This header does not include Boost.JSON or OpenSSL; the app supplies
+/// Everything here is resolved at compile time per view: no dynamic dispatch, no
+/// type-erased callable. This header does not include Boost.JSON or OpenSSL; the app supplies
 /// the body storage type and the parsers.
 #ifndef WARDEN_VIEW_DISPATCH_HPP
 #define WARDEN_VIEW_DISPATCH_HPP
