@@ -192,12 +192,12 @@ std::error_code verify_jws_impl(std::string_view token, const Keys& keys, std::s
     return {};
 }
 
-inline void append_header_member(std::string& out, std::string_view name, std::string_view value) {
+inline std::error_code append_header_member(std::string& out, std::string_view name, std::string_view value) {
     if (out.size() > 1) out.push_back(',');
     out.push_back('"');
     out.append(name);
     out.append("\":");
-    py_dump_string(value, out);
+    return py_dump_string(value, out);
 }
 
 } // namespace detail
@@ -222,14 +222,17 @@ inline std::error_code verify_jws(std::string_view token, const key_set& keys, s
 }
 
 /// Signs `payload` (any bytes) with `k` into a compact JWS.
-/// @return `errc::key_cannot_sign` for a public key, `errc::no_key` for an empty one.
+/// @return `errc::key_cannot_sign` for a public key, `errc::no_key` for an empty one,
+///         `errc::bad_json` when the key's `kid` or `opt.typ` is not valid UTF-8.
 inline std::error_code sign_jws(const key& k, std::string_view payload, std::string& token,
                                 const sign_options& opt = {}) {
     if (!k) return errc::no_key;
     std::string header = "{";
     detail::append_header_member(header, "alg", to_string(k.alg()));
-    if (opt.include_kid && !k.kid().empty()) detail::append_header_member(header, "kid", k.kid());
-    if (!opt.typ.empty()) detail::append_header_member(header, "typ", opt.typ);
+    if (opt.include_kid && !k.kid().empty())
+        if (auto ec = detail::append_header_member(header, "kid", k.kid())) return ec; // not UTF-8
+    if (!opt.typ.empty())
+        if (auto ec = detail::append_header_member(header, "typ", opt.typ)) return ec;
     header.push_back('}');
     token = crypto::base64url_encode(header);
     token.push_back('.');

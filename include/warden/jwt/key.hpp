@@ -327,7 +327,8 @@ public:
     /// Encrypted keys are refused (`errc::encrypted_key`).
     static key from_pem(algorithm alg, std::string_view pem, std::error_code& ec) {
         ec = {};
-        if (pem.find("ENCRYPTED") != std::string_view::npos) {
+        if (pem.find("-----BEGIN ENCRYPTED") != std::string_view::npos ||
+            pem.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos) {
             ec = errc::encrypted_key;
             return {};
         }
