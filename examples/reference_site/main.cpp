@@ -13,6 +13,7 @@
 #include <warden/server/serve.hpp>
 #include <warden/session/views.hpp>
 #include <warden/store/sqlite_store.hpp>
+#include <warden/throttle/builtin.hpp>
 #include <warden/token/obtain.hpp>
 
 #include <charconv>
@@ -68,6 +69,12 @@ struct notes_api : api_view<authentication<token_auth, session_auth>, permission
         auto it = req.data().find("text");
         return json({{"created", it == req.data().end() ? empty : it->value()}}, http::status::created);
     }
+};
+
+/// DRF's anonymous and per-user rates (settings "anon" and "user": 3 and 5 a minute).
+struct throttled_api : api_view<authentication<token_auth>, permissions<allow_any>, throttles<anon_rate<>, user_rate<>>> {
+    static constexpr std::string_view name = "Throttled API";
+    response get(request&) { return json({{"ok", true}}); }
 };
 
 /// Staff switch a user's account on or off; a switched-off user's credentials stop working.
@@ -182,7 +189,7 @@ int main(int argc, char** argv) {
                        route<"/api/admin/", site::admin_api>,
                        route<"/api/admin/users/<str:username>/active/", site::user_active_api>,
                        route<"/api/notes/", site::notes_api>,
-                       route<"/api/throttled/", site::not_yet<"throttling (issue 6)">>,
+                       route<"/api/throttled/", site::throttled_api>,
                        route<"/api/login/", login_view>,
                        route<"/api/logout/", logout_view>,
                        route<"/api/token-auth/", obtain_auth_token>,
