@@ -1,0 +1,78 @@
+// The main() of the Google Benchmark binaries: runs the benchmarks, then prints each
+// case's ratio to its baseline measured in the same run (the medians when repetitions
+// are asked for), on CPU time (steadier on a shared machine) and wall time.
+#ifndef WARDEN_BENCHMARKS_BENCH_MAIN_HPP
+#define WARDEN_BENCHMARKS_BENCH_MAIN_HPP
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bench {
+
+/// One line of the ratio table: `name` against `baseline`, with the target as text.
+struct ratio_line {
+    std::string name;
+    std::string baseline;
+    std::string target;   // e.g. "<= 1.10"; empty for information only
+    double limit = 0;     // the ratio must be <= limit (0: no target)
+};
+
+class ratio_reporter : public benchmark::ConsoleReporter {
+public:
+    struct times {
+        double cpu = 0, real = 0;
+        bool median = false;
+    };
+
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const auto& r : runs) {
+            if (r.error_occurred) continue;
+            bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+            if (r.run_type == Run::RT_Aggregate && !median) continue;
+            auto& t = times_[r.run_name.str()];
+            if (t.median && !median) continue;
+            t = {r.GetAdjustedCPUTime(), r.GetAdjustedRealTime(), median};
+        }
+        ConsoleReporter::ReportRuns(runs);
+    }
+
+    const times* find(const std::string& name) const {
+        auto it = times_.find(name);
+        return it == times_.end() ? nullptr : &it->second;
+    }
+
+private:
+    std::map<std::string, times> times_;
+};
+
+inline int run_with_ratios(int argc, char** argv, const std::vector<ratio_line>& lines) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    ratio_reporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    bool header = false;
+    for (const auto& l : lines) {
+        const auto* a = reporter.find(l.name);
+        const auto* b = reporter.find(l.baseline);
+        if (!a || !b || b->cpu <= 0 || b->real <= 0) continue;
+        if (!header) {
+            std::printf("\n%-34s %-26s %8s %8s  %s\n", "case", "baseline", "cpu", "wall", "target");
+            header = true;
+        }
+        double cpu = a->cpu / b->cpu, wall = a->real / b->real;
+        std::string verdict;
+        if (l.limit > 0) verdict = l.target + (cpu <= l.limit ? "  met" : "  MISSED");
+        std::printf("%-34s %-26s %8.3f %8.3f  %s\n", l.name.c_str(), l.baseline.c_str(), cpu, wall, verdict.c_str());
+    }
+    benchmark::Shutdown();
+    return 0;
+}
+
+} // namespace bench
+
+#endif

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# End-to-end throughput: wrk with keep-alive on 127.0.0.1 against the token-authenticated
+# GET /api/profile/ of
+#   reference_site   warden's reference site (SQLite store: token routes run on the
+#                    server's blocking pool), on a fresh database in a temporary folder
+#   bench_site       the same route on a memory_store (benchmarks/bench_site.cpp)
+#   drf              the project's DRF reference (tests/conformance/drf_site) under
+#                    gunicorn with 2 workers
+#   bare_beast       a minimal Beast server answering the same JSON without auth: the
+#                    ceiling
+# Every server gets the same wrk settings; the rounds are interleaved and the medians
+# reported. Prints throughput, p99 latency and the ratios; writes JSON to
+# $WARDEN_BENCH_OUT/e2e.json. Stops everything it started.
+#
+#   benchmarks/e2e.sh            (environment: E2E_DURATION=10 E2E_CONNECTIONS=32
+#                                 E2E_THREADS=2 E2E_ROUNDS=3 SERVER_THREADS=2)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${WARDEN_BENCH_BUILD:-$ROOT/build-bench}
+OUT=${WARDEN_BENCH_OUT:-$BUILD/bench-results}
+DURATION=${E2E_DURATION:-10}
+CONNECTIONS=${E2E_CONNECTIONS:-32}
+THREADS=${E2E_THREADS:-2}
+ROUNDS=${E2E_ROUNDS:-3}
+SERVER_THREADS=${SERVER_THREADS:-2}
+PY=/usr/bin/python3   # Debian's Python: Django, DRF, gunicorn
+mkdir -p "$OUT"
+
+# Packages this script needs (the build's own come from scripts/lib.sh).
+source "$ROOT/scripts/lib.sh"
+ensure_packages wrk curl gunicorn python3-djangorestframework python3-djangorestframework-simplejwt
+
+if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
+    WARDEN_BUILD=$BUILD configure -DWARDEN_BUILD_EXAMPLES=ON -DWARDEN_BUILD_BENCHMARKS=ON
+    cmake --build "$BUILD" --target reference_site bench_site bare_beast -j 2 >/dev/null
+fi
+REF_BIN=$(find "$BUILD" -name reference_site -type f -perm -u+x | head -1)
+SITE_BIN=$BUILD/benchmarks/bench_site
+BARE_BIN=$BUILD/benchmarks/bare_beast
+
+TMP=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_port() {   # wait_port PORT PID
+    for _ in $(seq 300); do
+        if curl -s -o /dev/null "http://127.0.0.1:$1/"; then return 0; fi
+        kill -0 "$2" 2>/dev/null || { echo "e2e: a server exited at start" >&2; return 1; }
+        sleep 0.1
+    done
+    echo "e2e: port $1 never opened" >&2
+    return 1
+}
+
+wait_line() {   # wait_line FILE PATTERN
+    for _ in $(seq 300); do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# --- start the servers --------------------------------------------------------------
+REF_PORT=$(free_port)
+WARDEN_PASSWORD_ITERATIONS=1000 "$REF_BIN" --port "$REF_PORT" --threads "$SERVER_THREADS" --db "$TMP/reference.db" \
+    >"$TMP/reference.out" 2>"$TMP/reference.log" &
+PIDS+=($!)
+wait_port "$REF_PORT" $!
+REF_TOKEN=$(curl -s -X POST "http://127.0.0.1:$REF_PORT/api/token-auth/" -H 'Content-Type: application/json' \
+    -d '{"username":"alice","password":"alice-pass"}' | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+SITE_PORT=$(free_port)
+"$SITE_BIN" --port "$SITE_PORT" --threads "$SERVER_THREADS" >"$TMP/site.out" 2>"$TMP/site.log" &
+PIDS+=($!)
+wait_port "$SITE_PORT" $!
+SITE_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/site.out")
+
+DRF_PORT=$(free_port)
+"$PY" "$ROOT/tests/conformance/drf_site/serve.py" --port "$DRF_PORT" --db "$TMP/drf.sqlite3" --fresh --workers 2 \
+    >"$TMP/drf.out" 2>"$TMP/drf.log" &
+PIDS+=($!)
+wait_port "$DRF_PORT" $!
+wait_line "$TMP/drf.out" '^token alice'
+DRF_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/drf.out")
+
+BARE_PORT=$(free_port)
+"$BARE_BIN" --port "$BARE_PORT" --threads "$SERVER_THREADS" 2>"$TMP/bare.log" &
+PIDS+=($!)
+wait_port "$BARE_PORT" $!
+
+declare -A PORT=([reference_site]=$REF_PORT [bench_site]=$SITE_PORT [drf]=$DRF_PORT [bare_beast]=$BARE_PORT)
+declare -A TOKEN=([reference_site]=$REF_TOKEN [bench_site]=$SITE_TOKEN [drf]=$DRF_TOKEN [bare_beast]=unused)
+NAMES=(reference_site bench_site drf bare_beast)
+
+# Every server must answer alice's profile before it is measured.
+for n in "${NAMES[@]}"; do
+    body=$(curl -s -H "Authorization: Token ${TOKEN[$n]}" "http://127.0.0.1:${PORT[$n]}/api/profile/")
+    if [ "$body" != '{"username":"alice","email":"alice@example.com"}' ]; then
+        echo "e2e: $n answered: $body" >&2
+        exit 1
+    fi
+done
+
+# --- measure ------------------------------------------------------------------------
+: >"$TMP/runs.txt"
+for round in $(seq "$ROUNDS"); do
+    for n in "${NAMES[@]}"; do
+        url="http://127.0.0.1:${PORT[$n]}/api/profile/"
+        hdr="Authorization: Token ${TOKEN[$n]}"
+        wrk -t "$THREADS" -c "$CONNECTIONS" -d 2s -H "$hdr" "$url" >/dev/null   # warm-up
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 10s --latency -H "$hdr" "$url" >"$TMP/wrk.txt"
+        rps=$(awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk.txt")
+        p99=$(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")
+        errors=$(awk '/Non-2xx|Socket errors/ {print}' "$TMP/wrk.txt" | tr '\n' ' ')
+        echo "$round $n $rps $p99 $load $errors" | tee -a "$TMP/runs.txt"
+    done
+done
+
+# --- report ---------------------------------------------------------------------------
+$PY - "$TMP/runs.txt" "$OUT/e2e.json" "$DURATION" "$CONNECTIONS" "$THREADS" "$SERVER_THREADS" <<'PYEOF'
+import json, statistics, sys
+runs_file, out_file, duration, conns, threads, server_threads = sys.argv[1:7]
+
+def seconds(text):
+    for unit, scale in (("us", 1e-6), ("ms", 1e-3), ("s", 1.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * scale
+    return float(text)
+
+runs = {}
+loads = []
+for line in open(runs_file):
+    parts = line.split()
+    if len(parts) < 5:
+        continue
+    _, name, rps, p99, load = parts[:5]
+    runs.setdefault(name, []).append((float(rps), seconds(p99), " ".join(parts[5:])))
+    loads.append(float(load))
+res = {"duration_s": int(duration), "connections": int(conns), "wrk_threads": int(threads),
+       "server_threads": int(server_threads), "load_avg_1min": loads, "servers": {}}
+for name, rs in runs.items():
+    res["servers"][name] = {
+        "rps_median": statistics.median(r[0] for r in rs),
+        "p99_ms_median": statistics.median(r[1] for r in rs) * 1e3,
+        "rps_runs": [r[0] for r in rs],
+        "errors": [r[2] for r in rs if r[2]],
+    }
+s = res["servers"]
+def ratio(a, b):
+    return s[a]["rps_median"] / s[b]["rps_median"] if a in s and b in s and s[b]["rps_median"] else None
+res["ratios"] = {
+    "reference_site/drf": ratio("reference_site", "drf"),
+    "bench_site/drf": ratio("bench_site", "drf"),
+    "reference_site/bare_beast": ratio("reference_site", "bare_beast"),
+    "bench_site/bare_beast": ratio("bench_site", "bare_beast"),
+}
+json.dump(res, open(out_file, "w"), indent=2)
+print("\n%-16s %12s %10s" % ("server", "req/s", "p99 ms"))
+for name in ("reference_site", "bench_site", "drf", "bare_beast"):
+    if name in s:
+        print("%-16s %12.0f %10.2f" % (name, s[name]["rps_median"], s[name]["p99_ms_median"]))
+print()
+targets = {"reference_site/drf": 50, "bench_site/drf": 50, "reference_site/bare_beast": 0.8, "bench_site/bare_beast": 0.8}
+for k, v in res["ratios"].items():
+    if v is not None:
+        print("%-28s %8.2f   target >= %g: %s" % (k, v, targets[k], "met" if v >= targets[k] else "MISSED"))
+PYEOF

@@ -1,0 +1,306 @@
+#!/usr/bin/python3
+"""Turns the results of run_all.sh into docs/benchmarks.md's tables and the PNG plots.
+
+  report.py RESULTS_DIR DOC_FILE PLOT_DIR
+
+Reads RESULTS_DIR/{machine,dispatch,dispatch_callgrind,jwt,jwt_callgrind,e2e,compile_time}.json
+(any may be missing), rewrites the part of DOC_FILE between the `<!-- results:begin -->`
+and `<!-- results:end -->` markers, and draws PLOT_DIR/dispatch_routes.png and
+PLOT_DIR/e2e_throughput.png with gnuplot.
+"""
+import json
+import os
+import subprocess
+import sys
+
+res_dir, doc_file, plot_dir = sys.argv[1:4]
+
+
+def load(name):
+    path = os.path.join(res_dir, name + ".json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def gbench_medians(data):
+    """name -> {cpu, real, allocs, ossl_allocs} in ns, medians when repeated."""
+    out = {}
+    if not data:
+        return out
+    scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+    for b in data["benchmarks"]:
+        if b.get("error_occurred"):
+            continue
+        run = b.get("run_name", b["name"])
+        is_median = b.get("run_type") == "aggregate" and b.get("aggregate_name") == "median"
+        if b.get("run_type") == "aggregate" and not is_median:
+            continue
+        if run in out and out[run]["median"] and not is_median:
+            continue
+        k = scale[b.get("time_unit", "ns")]
+        out[run] = {"cpu": b["cpu_time"] * k, "real": b["real_time"] * k, "median": is_median,
+                    "allocs": b.get("allocs"), "ossl_allocs": b.get("ossl_allocs")}
+    return out
+
+
+def fmt_ns(ns):
+    if ns >= 1e6:
+        return "%.2f ms" % (ns / 1e6)
+    if ns >= 1e3:
+        return "%.2f µs" % (ns / 1e3)
+    return "%.0f ns" % ns
+
+
+def fmt_allocs(v):
+    return "—" if v is None else ("%.2f" % v).rstrip("0").rstrip(".")
+
+
+def verdict(ok):
+    return "**met**" if ok else "**missed**"
+
+
+machine = load("machine") or {}
+dispatch = gbench_medians(load("dispatch"))
+jwt = gbench_medians(load("jwt"))
+dcg = load("dispatch_callgrind") or {}
+jcg = load("jwt_callgrind") or {}
+e2e = load("e2e")
+ct = load("compile_time")
+
+lines = []
+w = lines.append
+targets = []   # (target, measured, met)
+
+# --- machine --------------------------------------------------------------------------
+w("### Machine and run")
+w("")
+for key in ("date", "cpu", "cores", "memory", "kernel", "compiler", "flags", "boost", "openssl", "load_before", "load_after"):
+    if key in machine:
+        w("- %s: %s" % (key.replace("_", " "), machine[key]))
+w("")
+
+
+def ratio(table, a, b, field="cpu"):
+    if a in table and b in table and table[b][field]:
+        return table[a][field] / table[b][field]
+    return None
+
+
+def cg_ratio(table, a, b):
+    if a in table and b in table and table[b]:
+        return table[a] / table[b]
+    return None
+
+
+# --- dispatch -------------------------------------------------------------------------
+if dispatch:
+    w("### bench_dispatch (GET /api/profile/, token on a memory_store, parsed request → serialized response)")
+    w("")
+    w("| case | CPU time (median) | wall | instructions/request (callgrind) | heap allocs/request | OpenSSL allocs/request | CPU ratio to handwritten | instruction ratio |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    order = ["dispatch_handwritten", "dispatch_warden", "dispatch_virtual", "dispatch_routes/1", "dispatch_routes/10",
+             "dispatch_routes/100", "dispatch_routes/1000"]
+    for name in order:
+        if name not in dispatch:
+            continue
+        d = dispatch[name]
+        r = ratio(dispatch, name, "dispatch_handwritten")
+        ir = dcg.get(name)
+        cr = cg_ratio(dcg, name, "dispatch_handwritten")
+        w("| `%s` | %s | %s | %s | %s | %s | %s | %s |" % (
+            name, fmt_ns(d["cpu"]), fmt_ns(d["real"]), "—" if ir is None else "{:,.0f}".format(ir),
+            fmt_allocs(d["allocs"]), fmt_allocs(d["ossl_allocs"]),
+            "—" if r is None else "%.2f" % r, "—" if cr is None else "%.2f" % cr))
+    w("")
+    r = ratio(dispatch, "dispatch_warden", "dispatch_handwritten")
+    cr = cg_ratio(dcg, "dispatch_warden", "dispatch_handwritten")
+    if r is not None:
+        ok = r <= 1.10 and (cr is None or cr <= 1.10)
+        targets.append(("dispatch_warden ≤ 1.10 × dispatch_handwritten",
+                        "%.2f (CPU time), %s (instructions)" % (r, "—" if cr is None else "%.2f" % cr), ok))
+    r = ratio(dispatch, "dispatch_warden", "dispatch_virtual")
+    cr = cg_ratio(dcg, "dispatch_warden", "dispatch_virtual")
+    if r is not None:
+        targets.append(("dispatch_warden faster than dispatch_virtual",
+                        "%.2f (CPU time), %s (instructions)" % (r, "—" if cr is None else "%.2f" % cr),
+                        r < 1.0 and (cr is None or cr < 1.0)))
+    if "dispatch_warden" in dispatch and dispatch["dispatch_warden"]["allocs"] is not None:
+        a = dispatch["dispatch_warden"]["allocs"]
+        o = dispatch["dispatch_warden"]["ossl_allocs"] or 0
+        targets.append(("≤ 2 heap allocations per request (dispatch path)",
+                        "%s (operator new) + %s (OpenSSL)" % (fmt_allocs(a), fmt_allocs(o)), a + o <= 2))
+    r = ratio(dispatch, "dispatch_routes/1000", "dispatch_routes/10")
+    cr = cg_ratio(dcg, "dispatch_routes/1000", "dispatch_routes/10")
+    if r is not None:
+        targets.append(("dispatch_routes/1000 ≤ 2 × dispatch_routes/10",
+                        "%.2f (CPU time), %s (instructions)" % (r, "—" if cr is None else "%.2f" % cr), r <= 2.0))
+
+# --- jwt ------------------------------------------------------------------------------
+if jwt:
+    w("### bench_jwt (simplejwt access token; verify = decode + signature + claims)")
+    w("")
+    w("| algorithm | operation | floor (raw OpenSSL) | warden | cpp-jwt | libjwt | warden / floor | cpp-jwt / warden | libjwt / warden | warden allocs (new + OpenSSL) |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    floors = {"hs256": "hmac_sha256_raw", "rs256": "rs256_%s_raw", "es256": "es256_%s_raw", "eddsa": "eddsa_%s_raw"}
+    for alg in ("hs256", "rs256", "es256", "eddsa"):
+        for op in ("verify", "sign"):
+            fl = floors[alg] % op if "%s" in floors[alg] else floors[alg]
+            wn, cn, ln = "jwt_%s_%s_warden" % (alg, op), "jwt_%s_%s_cppjwt" % (alg, op), "jwt_%s_%s_libjwt" % (alg, op)
+            if wn not in jwt:
+                continue
+            def t(n):
+                return fmt_ns(jwt[n]["cpu"]) if n in jwt else "—"
+            def rr(a, b):
+                x = ratio(jwt, a, b)
+                return "—" if x is None else "%.2f" % x
+            wa = jwt[wn]
+            w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s + %s |" % (
+                alg.upper() if alg != "eddsa" else "EdDSA", op, t(fl), t(wn), t(cn), t(ln), rr(wn, fl), rr(cn, wn), rr(ln, wn),
+                fmt_allocs(wa["allocs"]), fmt_allocs(wa["ossl_allocs"])))
+    w("")
+    if jcg:
+        w("Instructions per operation (callgrind): " + ", ".join(
+            "`%s` {:,.0f}".format(v) % k for k, v in jcg.items()) + ".")
+        w("")
+    r = ratio(jwt, "jwt_hs256_verify_warden", "hmac_sha256_raw")
+    cr = cg_ratio(jcg, "jwt_hs256_verify_warden", "hmac_sha256_raw")
+    if r is not None:
+        targets.append(("jwt_hs256_verify_warden ≤ 3 × hmac_sha256_raw",
+                        "%.2f (CPU time), %s (instructions)" % (r, "—" if cr is None else "%.2f" % cr), r <= 3.0))
+    r = ratio(jwt, "jwt_hs256_verify_cppjwt", "jwt_hs256_verify_warden")
+    cr = cg_ratio(jcg, "jwt_hs256_verify_cppjwt", "jwt_hs256_verify_warden")
+    if r is not None:
+        targets.append(("jwt_hs256_verify_warden ≥ 5 × faster than cpp-jwt",
+                        "%.2f × (CPU time), %s × (instructions)" % (r, "—" if cr is None else "%.2f" % cr), r >= 5.0))
+
+# --- end to end -----------------------------------------------------------------------
+if e2e:
+    s = e2e["servers"]
+    w("### End to end (wrk, keep-alive, 127.0.0.1, GET /api/profile/ with a token)")
+    w("")
+    w("wrk -t%d -c%d -d%ds, %d rounds interleaved (medians); servers with %d threads (DRF: gunicorn, 2 sync workers); "
+      "1-minute load average during the runs: %s." % (
+          e2e["wrk_threads"], e2e["connections"], e2e["duration_s"], len(next(iter(s.values()))["rps_runs"]),
+          e2e["server_threads"], ", ".join("%.1f" % x for x in e2e["load_avg_1min"])))
+    w("")
+    w("| server | requests/s (median) | runs | p99 latency | vs DRF | vs bare Beast |")
+    w("|---|---:|---|---:|---:|---:|")
+    labels = {"reference_site": "reference_site (SQLite, blocking pool)", "bench_site": "bench_site (memory_store)",
+              "drf": "DRF reference (gunicorn, 2 workers)", "bare_beast": "bare Beast (no auth): ceiling"}
+    for name in ("reference_site", "bench_site", "drf", "bare_beast"):
+        if name not in s:
+            continue
+        x = s[name]
+        vd = x["rps_median"] / s["drf"]["rps_median"] if "drf" in s else None
+        vb = x["rps_median"] / s["bare_beast"]["rps_median"] if "bare_beast" in s else None
+        w("| %s | %.0f | %s | %.2f ms | %s | %s |" % (labels[name], x["rps_median"], ", ".join("%.0f" % v for v in x["rps_runs"]),
+                                                     x["p99_ms_median"], "—" if vd is None else "%.1f×" % vd,
+                                                     "—" if vb is None else "%.2f" % vb))
+    w("")
+    rt = e2e["ratios"]
+    for key, label, lim in (("reference_site/drf", "end to end ≥ 50 × DRF (reference_site, SQLite)", 50),
+                            ("bench_site/drf", "end to end ≥ 50 × DRF (memory_store)", 50),
+                            ("reference_site/bare_beast", "end to end ≥ 0.8 × bare Beast (reference_site, SQLite)", 0.8),
+                            ("bench_site/bare_beast", "end to end ≥ 0.8 × bare Beast (memory_store)", 0.8)):
+        if rt.get(key) is not None:
+            targets.append((label, "%.2f" % rt[key], rt[key] >= lim))
+
+# --- compile time ---------------------------------------------------------------------
+if ct:
+    w("### Compile time (%s, -std=c++20 -O3 -DNDEBUG -c)" % ct["compiler"])
+    w("")
+    w("| translation unit | CPU s | wall s | peak RSS | CPU ms per view over the base | MB per view over the base | load |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    b = ct["base"]
+    w("| empty Beast program (base) | %.2f | %.2f | %.0f MB | — | — | %.1f |" % (b["cpu_s"], b["wall_s"], b["rss_mb"], b["load_avg_1min"]))
+    for n, r in ct["views"].items():
+        p = ct["per_view"][n]
+        w("| %s views | %.2f | %.2f | %.0f MB | %.0f | %.2f | %.1f |" % (n, r["cpu_s"], r["wall_s"], r["rss_mb"],
+                                                                       p["cpu_ms_per_view_over_base"],
+                                                                       p["rss_mb_per_view_over_base"], r["load_avg_1min"]))
+    w("")
+    if "marginal_cpu_ms_per_view" in ct:
+        counts = list(ct["views"].keys())
+        w("Marginal cost of one more view (%s → %s views): %.1f ms CPU, %.2f MB." % (
+            counts[0], counts[-1], ct["marginal_cpu_ms_per_view"], ct["marginal_rss_mb_per_view"]))
+        w("")
+        targets.append(("≤ 50 ms of compile time per additional view",
+                        "%.1f ms (marginal, %s → %s views)" % (ct["marginal_cpu_ms_per_view"], counts[0], counts[-1]),
+                        ct["marginal_cpu_ms_per_view"] <= 50))
+
+# --- targets --------------------------------------------------------------------------
+head = ["### Targets of issue 7", "", "| target | measured (this run) | verdict |", "|---|---|---|"]
+for t, m, ok in targets:
+    head.append("| %s | %s | %s |" % (t, m, verdict(ok)))
+head.append("")
+head.append("Plots: [dispatch time against route count](benchmarks/dispatch_routes.png), "
+            "[end-to-end throughput](benchmarks/e2e_throughput.png).")
+head.append("")
+lines = head + lines
+
+# --- plots ----------------------------------------------------------------------------
+os.makedirs(plot_dir, exist_ok=True)
+routes = [(n, dispatch.get("dispatch_routes/%d" % n), dcg.get("dispatch_routes/%d" % n)) for n in (1, 10, 100, 1000)]
+routes = [r for r in routes if r[1]]
+if routes:
+    dat = os.path.join(res_dir, "routes.dat")
+    with open(dat, "w") as f:
+        for n, d, ir in routes:
+            f.write("%d %.1f %s %.1f\n" % (n, d["cpu"], ir if ir is not None else "NaN",
+                                          dispatch.get("dispatch_handwritten", {"cpu": float("nan")})["cpu"]))
+    script = """
+set terminal pngcairo size 800,480 font 'DejaVu Sans,10'
+set output '%s'
+set title 'warden dispatch time against route count (GET /api/profile/, last route)'
+set logscale x
+set xrange [0.7:1500]
+set xlabel 'routes in the app'
+set ylabel 'CPU time per request (ns, median)'
+set y2label 'instructions per request (callgrind)'
+set ytics nomirror
+set y2tics
+set yrange [0:*]
+set y2range [0:*]
+set key bottom right
+set grid
+plot '%s' using 1:2 with linespoints lw 2 pt 7 title 'dispatch_routes/N (time)', \\
+     '%s' using 1:3 axes x1y2 with linespoints lw 2 pt 5 dt 2 title 'dispatch_routes/N (instructions)', \\
+     '%s' using 1:4 with lines lw 1 dt 3 title 'dispatch_handwritten (time)'
+""" % (os.path.join(plot_dir, "dispatch_routes.png"), dat, dat, dat)
+    subprocess.run(["gnuplot"], input=script.encode(), check=True)
+if e2e:
+    dat = os.path.join(res_dir, "e2e.dat")
+    names = [("reference_site", "reference\\\\_site\\n(SQLite)"), ("bench_site", "bench\\\\_site\\n(memory)"),
+             ("drf", "DRF\\n(gunicorn x2)"), ("bare_beast", "bare Beast\\n(no auth)")]
+    with open(dat, "w") as f:
+        for i, (n, label) in enumerate(names):
+            if n in e2e["servers"]:
+                f.write('%d "%s" %.1f\n' % (i, label, e2e["servers"][n]["rps_median"]))
+    script = """
+set terminal pngcairo size 800,480 font 'DejaVu Sans,10'
+set output '%s'
+set title 'End-to-end throughput, GET /api/profile/ with a token (wrk -t%d -c%d, keep-alive, 127.0.0.1)'
+set style fill solid 0.6
+set boxwidth 0.6
+set ylabel 'requests per second (median of rounds)'
+set yrange [0:*]
+set grid ytics
+unset key
+plot '%s' using 1:3:xtic(2) with boxes, '' using 1:3:(sprintf('%%.0f', $3)) with labels offset 0,1
+""" % (os.path.join(plot_dir, "e2e_throughput.png"), e2e["wrk_threads"], e2e["connections"], dat)
+    subprocess.run(["gnuplot"], input=script.encode(), check=True)
+
+# --- write the doc --------------------------------------------------------------------
+begin, end = "<!-- results:begin -->", "<!-- results:end -->"
+with open(doc_file) as f:
+    doc = f.read()
+if begin not in doc or end not in doc:
+    sys.exit("report.py: %s has no results markers" % doc_file)
+pre, rest = doc.split(begin, 1)
+_, post = rest.split(end, 1)
+generated = "\n<!-- generated by benchmarks/report.py from the last run_all.sh; do not edit by hand -->\n\n" + "\n".join(lines) + "\n"
+with open(doc_file, "w") as f:
+    f.write(pre + begin + generated + end + post)
+print("report: wrote %s and plots in %s" % (doc_file, plot_dir))
