@@ -107,9 +107,9 @@ class operand_pack {
 public:
     static_assert(sizeof...(Ps) > 0, "warden::all_of<...> and warden::any_of<...> need at least one permission");
     static_assert((is_policy_of<Ps, permission_tag> && ...),
-                  "warden::all_of<...>, warden::any_of<...> and warden::not_<...> take permissions only: each operand "
-                  "declares `using policy_kind = warden::permission_tag;` and `bool has_permission(const Request&, "
-                  "const View&) const`");
+                  "warden's permission combinators (all_of, any_of, not_, with_message, as_not_found) take permissions "
+                  "only: each operand declares `using policy_kind = warden::permission_tag;` and `bool "
+                  "has_permission(const Request&, const View&) const`");
 
     using policy_kind = permission_tag;
     using requires_services = typename merge_services<typename services_of<Ps>::type...>::type;
