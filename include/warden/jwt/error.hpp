@@ -59,12 +59,13 @@ enum class errc {
     curve_mismatch,       ///< EC/OKP curve does not match the algorithm (ES256 needs P-256, ...).
     rsa_key_too_small,    ///< RSA modulus under 2048 bits.
     key_too_short,        ///< HMAC secret shorter than the hash output (RFC 7518 3.2).
-    weak_key,             ///< HMAC secret found in a list of known, published secrets.
+    weak_key,             ///< A known-weak key: a published HMAC secret, or an RSA modulus with the ROCA flaw.
     jwk_alg_mismatch,     ///< The JWK's `alg` member differs from the algorithm asked for.
     jwk_alg_required,     ///< No algorithm given and the JWK has no `alg` member.
     key_use_mismatch,     ///< JWK `use`/`key_ops` forbid this operation (verify or sign).
     key_cannot_sign,      ///< Signing needs a private key (or HMAC secret).
     duplicate_kid,        ///< Two keys of a key set share a `kid`.
+    mixed_key_set,        ///< A key set would mix HMAC secrets with public-key algorithms.
     missing_kid,          ///< A key set of several keys holds a key without `kid`.
     no_key,               ///< An empty key or key set was used.
     openssl_failure,      ///< OpenSSL reported an internal error.
@@ -115,12 +116,13 @@ inline const std::error_category& jwt_category() noexcept {
             case errc::curve_mismatch: return "the key's curve does not match the algorithm";
             case errc::rsa_key_too_small: return "RSA keys must have a modulus of at least 2048 bits";
             case errc::key_too_short: return "the HMAC key is shorter than the hash output (allow short keys explicitly for interoperability)";
-            case errc::weak_key: return "the HMAC key is a known published secret";
+            case errc::weak_key: return "the key is known to be weak (a published secret, or an RSA modulus with the ROCA flaw)";
             case errc::jwk_alg_mismatch: return "the JWK's alg does not match the algorithm";
             case errc::jwk_alg_required: return "the JWK has no alg and no algorithm was given";
             case errc::key_use_mismatch: return "the key's use or key_ops do not allow this operation";
             case errc::key_cannot_sign: return "the key cannot sign (a private key or secret is needed)";
             case errc::duplicate_kid: return "two keys share the same kid";
+            case errc::mixed_key_set: return "a key set cannot mix HMAC secrets with public-key algorithms";
             case errc::missing_kid: return "every key of a multi-key set needs a kid";
             case errc::no_key: return "no key configured";
             case errc::openssl_failure: return "an OpenSSL operation failed";

@@ -9,7 +9,9 @@
 ///
 /// Checks made at construction:
 /// - the key type suits the algorithm (`oct` for HS*, RSA for RS*/PS*, EC on the right
-///   curve for ES*, Ed25519 for EdDSA); RSA moduli have at least 2048 bits;
+///   curve for ES*, Ed25519 for EdDSA); RSA moduli have at least 2048 bits, pass
+///   OpenSSL's public-key validation (odd modulus, odd exponent above 1) and do not
+///   carry the ROCA fingerprint (`errc::weak_key`);
 /// - HMAC secrets are at least as long as the hash output (RFC 7518 3.2) unless
 ///   `key_options::min_hmac_key_length` is turned off, and never look like a PEM or SSH
 ///   public key (the classic "HS256 keyed with the RSA public key" confusion);
@@ -112,7 +114,35 @@ inline bool has_private_part(EVP_PKEY* pkey) noexcept {
     return true;
 }
 
-// Checks that `pkey` suits `alg`: type, curve, RSA size, EC point validity.
+// The ROCA fingerprint (CVE-2017-15361, Nemec et al.): moduli from the flawed Infineon
+// generator are, modulo each small prime r, a power of 65537. A random modulus passes
+// this test for all these primes with negligible probability.
+inline bool rsa_has_roca_fingerprint(const BIGNUM* n) noexcept {
+    static constexpr unsigned primes[] = {3,  5,  7,  11, 13, 17, 19, 23, 29, 31,  37,  41,  43,  47,  53,  59,  61,  67,  71,
+                                          73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167};
+    for (unsigned r : primes) {
+        BN_ULONG residue = BN_mod_word(n, r);
+        unsigned g = 65537 % r, x = 1;
+        bool in_subgroup = false;
+        for (unsigned k = 0; k < r && !in_subgroup; ++k, x = x * g % r) in_subgroup = x == residue;
+        if (!in_subgroup) return false;
+    }
+    return true;
+}
+
+// RSA public half: OpenSSL's public-key validation (odd modulus, odd exponent above 1),
+// then the ROCA fingerprint.
+inline std::error_code check_rsa_public(EVP_PKEY* pkey) {
+    crypto::detail::pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
+    if (!ctx || EVP_PKEY_public_check(ctx.get()) != 1) return fail(std::error_code(errc::bad_key));
+    BIGNUM* n = nullptr;
+    if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &n) != 1 || n == nullptr)
+        return fail(std::error_code(errc::bad_key));
+    crypto::detail::bn_ptr owner(n);
+    return rsa_has_roca_fingerprint(n) ? std::error_code(errc::weak_key) : std::error_code{};
+}
+
+// Checks that `pkey` suits `alg`: type, curve, RSA size and soundness, EC point validity.
 inline std::error_code check_key_for(algorithm alg, EVP_PKEY* pkey) {
     switch (family(alg)) {
     case key_family::hmac: return errc::key_type_mismatch;
@@ -121,7 +151,7 @@ inline std::error_code check_key_for(algorithm alg, EVP_PKEY* pkey) {
         bool ok = EVP_PKEY_is_a(pkey, "RSA") || (family(alg) == key_family::rsa_pss && EVP_PKEY_is_a(pkey, "RSA-PSS"));
         if (!ok) return errc::key_type_mismatch;
         if (EVP_PKEY_get_bits(pkey) < 2048) return errc::rsa_key_too_small;
-        return {};
+        return check_rsa_public(pkey);
     }
     case key_family::ecdsa: {
         if (!EVP_PKEY_is_a(pkey, "EC")) return errc::key_type_mismatch;

@@ -3,6 +3,7 @@
 #ifndef WARDEN_JWT_KEY_SET_HPP
 #define WARDEN_JWT_KEY_SET_HPP
 
+#include <warden/jwt/algorithm.hpp>
 #include <warden/jwt/detail/json.hpp>
 #include <warden/jwt/error.hpp>
 #include <warden/jwt/key.hpp>
@@ -27,6 +28,8 @@ struct jwks_options {
     /// of failing: useful for an identity provider's published set, which mixes
     /// encryption and signature keys.
     bool skip_unusable = false;
+    /// Allow HMAC secrets and public keys in the same set (see `allow_mixed_key_types`).
+    bool allow_mixed_key_types = false;
     key_options keys;
 };
 
@@ -36,7 +39,8 @@ struct jwks_options {
 ///   a single key without a `kid` also serves tokens that carry one);
 /// - a token without a `kid` gets the only key of a one-key set, and is refused with
 ///   `errc::kid_required` when there are several.
-/// In a set of two or more keys every key needs a distinct `kid`.
+/// In a set of two or more keys every key needs a distinct `kid`, and HMAC secrets are
+/// not mixed with public keys unless explicitly allowed.
 ///
 /// A `key` converts to a one-key set, so every verifying function accepts either.
 ///
@@ -58,17 +62,34 @@ public:
             if (auto ec = add(k)) throw std::system_error(ec, "warden::jwt::key_set");
     }
 
-    /// Adds a key. @return `errc::no_key` for an empty key, `errc::duplicate_kid`, or
-    /// `errc::missing_kid` when the set would hold several keys and one has no `kid`.
+    /// Adds a key. @return `errc::no_key` for an empty key, `errc::duplicate_kid`,
+    /// `errc::missing_kid` when the set would hold several keys and one has no `kid`, or
+    /// `errc::mixed_key_set` when HMAC and public-key algorithms would be mixed (unless
+    /// `allow_mixed_key_types()` was called).
     std::error_code add(key k) {
         if (!k) return errc::no_key;
         if (!keys_.empty()) {
             if (k.kid().empty() || keys_.front().kid().empty()) return errc::missing_kid;
-            for (const auto& other : keys_)
+            for (const auto& other : keys_) {
                 if (other.kid() == k.kid()) return errc::duplicate_kid;
+                if (!allow_mixed_ && (family(other.alg()) == key_family::hmac) != (family(k.alg()) == key_family::hmac))
+                    return errc::mixed_key_set;
+            }
         }
         keys_.push_back(std::move(k));
         return {};
+    }
+
+    /// Lets this set hold HMAC secrets and public keys together (refused by default).
+    ///
+    /// Selection by `kid` and the one-algorithm-per-key rule keep such a set safe from
+    /// algorithm confusion, but a set that verifies both shared-secret and public-key
+    /// tokens is usually a configuration mistake (it is how confusion attacks are set
+    /// up against libraries that choose keys by `alg`), so it must be asked for, for
+    /// example while migrating from HS256 to RS256.
+    key_set& allow_mixed_key_types(bool allow = true) noexcept {
+        allow_mixed_ = allow;
+        return *this;
     }
 
     /// Reads a JWK Set (`{"keys": [...]}`) or a single JWK, strictly parsed.
@@ -81,6 +102,7 @@ public:
             return {};
         }
         key_set set;
+        set.allow_mixed_key_types(opt.allow_mixed_key_types);
         const auto* obj = v.if_object();
         if (!obj) {
             ec = errc::bad_key;
@@ -153,6 +175,7 @@ public:
 
 private:
     std::vector<key> keys_;
+    bool allow_mixed_ = false;
 };
 
 } // namespace warden::jwt

@@ -169,7 +169,10 @@ TEST_CASE("kid selects the key; unknown, missing or mismatched kids are refused"
     CHECK(verify_jws(forge(R"({"alg":"HS256","kid":"b"})", claims_ok, a), keys, payload) == errc::bad_signature);
     CHECK(verify_jws(forge(R"({"alg":"HS256","kid":7})", claims_ok, b), keys, payload) == errc::bad_header);
     // The kid never changes the algorithm: an RS256 key chosen by kid refuses HS256.
-    key_set mixed{a, key::from_pem(algorithm::rs256, rsa_public_pem()).with_kid("r")};
+    key_set mixed;
+    mixed.allow_mixed_key_types();
+    REQUIRE_FALSE(mixed.add(a));
+    REQUIRE_FALSE(mixed.add(key::from_pem(algorithm::rs256, rsa_public_pem()).with_kid("r")));
     CHECK(verify_jws(forge(R"({"alg":"HS256","kid":"r"})", claims_ok, a), mixed, payload) == errc::alg_mismatch);
     // One key with a kid answers only that kid; one key without kid answers any token.
     CHECK(verify_jws(forge(R"({"alg":"HS256","kid":"z"})", claims_ok, a), a, payload) == errc::unknown_kid);

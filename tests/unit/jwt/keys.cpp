@@ -374,6 +374,27 @@ TEST_CASE("key sets need distinct kids and choose by kid only", "[jwt][key][key_
     CHECK_THROWS_AS((key_set{a, b}), std::system_error);
 }
 
+TEST_CASE("HMAC secrets and public keys are not mixed in one key set unless allowed", "[jwt][key][key_set]") {
+    key hs = key::hmac(algorithm::hs256, std::string(32, 'h')).with_kid("h");
+    key es = key::from_jwk(algorithm::es256, ec_jwk).with_kid("e");
+    key_set set;
+    CHECK_FALSE(set.add(hs));
+    CHECK(set.add(es) == errc::mixed_key_set);
+    CHECK_FALSE(set.add(key::hmac(algorithm::hs512, std::string(64, 'h')).with_kid("h2")));
+    key_set migrating;
+    migrating.allow_mixed_key_types();
+    CHECK_FALSE(migrating.add(hs));
+    CHECK_FALSE(migrating.add(es));
+    CHECK(migrating.size() == 2);
+}
+
+TEST_CASE("RSA keys with a degenerate public exponent are refused", "[jwt][key]") {
+    // e = 1 makes every "signature" trivial; an even e is not an RSA key.
+    CHECK(jwk_error(algorithm::rs256, R"({"kty":"RSA","n":")" + rsa_n + R"(","e":"AQ"})") == errc::bad_key);
+    CHECK(jwk_error(algorithm::rs256, R"({"kty":"RSA","n":")" + rsa_n + R"(","e":"AQAA"})") == errc::bad_key);
+    CHECK(jwk_error(algorithm::rs256, R"({"kty":"RSA","n":")" + rsa_n + R"(","e":"Aw"})") == errc{}); // e = 3 is sound
+}
+
 TEST_CASE("a JWK Set loads every signature key; encryption keys fail or are skipped", "[jwt][key][key_set]") {
     std::string jwks = R"({"keys":[)" + with(rsa_jwk, R"("kid":"r","alg":"RS256")") + "," +
                        with(ec_jwk, R"("kid":"e","alg":"ES256","use":"sig")") + "]}";

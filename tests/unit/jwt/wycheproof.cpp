@@ -87,6 +87,28 @@ TEST_CASE("Wycheproof json_web_signature: every verdict right", "[jwt][wycheproo
     CHECK(seen.invalid >= 300);
 }
 
+TEST_CASE("Wycheproof json_web_key: key sets are validated before they verify anything", "[jwt][wycheproof][jwk]") {
+    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/wycheproof/json_web_key_test.json");
+    // Covers: mixed HMAC/public-key sets, duplicate kids, encryption keys, a ROCA modulus,
+    // 1024-bit RSA, e = 1, short and empty HMAC keys, non-JOSE algorithms, an EC point
+    // off the curve, wrong curve and wrong kty.
+    tally seen;
+    for (const auto& g : doc->at("testGroups").as_array()) {
+        const auto& set_json = g.as_object().contains("public") ? g.at("public") : g.at("private");
+        std::error_code kec;
+        key_set keys = key_set::from_jwks(boost::json::serialize(set_json), kec);
+        for (const auto& t : g.at("tests").as_array()) {
+            std::string payload;
+            std::error_code ec = kec ? kec : verify_jws(str(t.at("jws")), keys, payload);
+            INFO("tcId " << t.at("tcId") << " (" << t.at("comment").as_string() << "): " << ec.message());
+            CHECK(!ec == (t.at("result").as_string() == "valid"));
+            seen.count(!ec);
+        }
+    }
+    CHECK(seen.valid == 5);
+    CHECK(seen.invalid == 21);
+}
+
 TEST_CASE("Wycheproof ECDSA P1363 P-256/384/521 verdicts through ES256/384/512 keys", "[jwt][wycheproof][ecdsa]") {
     struct file {
         const char* name;
