@@ -337,7 +337,8 @@ TEST_CASE("an RSA JWK with private members signs; a mismatched private exponent 
     d[7] = d[7] == 'A' ? 'B' : 'A';
     d_only["d"] = d;
     CHECK(jwk_error(algorithm::rs256, boost::json::serialize(d_only)) == errc::bad_key);
-    full["q"] = full.at("p");
+    boost::json::value p = full.at("p"); // a copy: operator[] may rehash and move members
+    full["q"] = p;
     CHECK(jwk_error(algorithm::rs256, boost::json::serialize(full)) == errc::bad_key);
 }
 
