@@ -15,36 +15,50 @@
 
 namespace warden::jwt::detail {
 
+// crypto's table, pre-shifted for each of the four positions of a group; an invalid
+// character sets bit 31, which survives the OR of a whole token.
+struct b64url_shifted_tables {
+    std::uint32_t t[4][256];
+};
+
+constexpr b64url_shifted_tables make_b64url_shifted_tables() {
+    b64url_shifted_tables r{};
+    for (int c = 0; c < 256; ++c) {
+        std::uint32_t v = crypto::detail::b64_url_table[static_cast<std::size_t>(c)];
+        for (int pos = 0; pos < 4; ++pos) r.t[pos][c] = v == 0xff ? 0x80000000u : v << (18 - 6 * pos);
+    }
+    return r;
+}
+
+inline constexpr b64url_shifted_tables b64url_tables = make_b64url_shifted_tables();
+
 // True on success; `out` holds the bytes (unspecified on failure).
 inline bool b64url_decode(std::string_view in, std::string& out) {
-    const auto& t = crypto::detail::b64_url_table;
+    const auto& t = b64url_tables.t;
     const std::size_t full = in.size() / 4, rest = in.size() % 4;
     if (rest == 1) return false;
     out.resize(full * 3 + (rest ? rest - 1 : 0));
     auto* o = reinterpret_cast<unsigned char*>(out.data());
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-    // Table entries are 0..63 or 0xff: OR-ing them keeps bit 7 set if any was invalid.
     std::uint32_t bad = 0;
     for (std::size_t i = 0; i < full; ++i, p += 4, o += 3) {
-        std::uint32_t a = t[p[0]], b = t[p[1]], c = t[p[2]], d = t[p[3]];
-        bad |= a | b | c | d;
-        std::uint32_t v = a << 18 | b << 12 | c << 6 | d;
+        std::uint32_t v = t[0][p[0]] | t[1][p[1]] | t[2][p[2]] | t[3][p[3]];
+        bad |= v;
         o[0] = static_cast<unsigned char>(v >> 16);
         o[1] = static_cast<unsigned char>(v >> 8);
         o[2] = static_cast<unsigned char>(v);
     }
     if (rest == 2) {
-        std::uint32_t a = t[p[0]], b = t[p[1]];
-        bad |= a | b | ((b & 0x0f) ? 0x80u : 0u); // 4 unused bits must be zero
-        o[0] = static_cast<unsigned char>(a << 2 | b >> 4);
+        std::uint32_t v = t[0][p[0]] | t[1][p[1]];
+        bad |= v | ((v & 0x0000f000u) ? 0x80000000u : 0u); // 4 unused bits must be zero
+        o[0] = static_cast<unsigned char>(v >> 16);
     } else if (rest == 3) {
-        std::uint32_t a = t[p[0]], b = t[p[1]], c = t[p[2]];
-        bad |= a | b | c | ((c & 0x03) ? 0x80u : 0u); // 2 unused bits must be zero
-        std::uint32_t v = a << 12 | b << 6 | c;
-        o[0] = static_cast<unsigned char>(v >> 10);
-        o[1] = static_cast<unsigned char>(v >> 2);
+        std::uint32_t v = t[0][p[0]] | t[1][p[1]] | t[2][p[2]];
+        bad |= v | ((v & 0x000000c0u) ? 0x80000000u : 0u); // 2 unused bits must be zero
+        o[0] = static_cast<unsigned char>(v >> 16);
+        o[1] = static_cast<unsigned char>(v >> 8);
     }
-    return (bad & 0x80) == 0;
+    return (bad & 0x80000000u) == 0;
 }
 
 } // namespace warden::jwt::detail
