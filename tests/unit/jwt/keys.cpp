@@ -9,6 +9,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -340,6 +344,38 @@ TEST_CASE("an RSA JWK with private members signs; a mismatched private exponent 
     boost::json::value p = full.at("p"); // a copy: operator[] may rehash and move members
     full["q"] = p;
     CHECK(jwk_error(algorithm::rs256, boost::json::serialize(full)) == errc::bad_key);
+}
+
+TEST_CASE("one key verifies tokens from many threads at once", "[jwt][key]") {
+    struct row {
+        algorithm alg;
+        const pems* p;
+    };
+    for (auto [alg, p] : {row{algorithm::es256, &ec("P-256")}, row{algorithm::ps256, &rsa2048()},
+                          row{algorithm::eddsa, &ed25519()}}) {
+        INFO(to_string(alg));
+        key signer = key::from_pem(alg, p->private_pkcs8);
+        const key verifier = key::from_pem(alg, p->public_spki);
+        std::vector<std::string> tokens;
+        for (int i = 0; i < 8; ++i) tokens.push_back(sign_jws(signer, "payload " + std::to_string(i)));
+        std::atomic<int> failures{0};
+        std::vector<std::thread> threads;
+        // More threads than cached verification contexts, so the overflow path runs too.
+        for (int t = 0; t < 20; ++t)
+            threads.emplace_back([&, t] {
+                std::string payload;
+                for (int i = 0; i < 12; ++i) {
+                    const std::string& tok = tokens[static_cast<std::size_t>((t + i) % 8)];
+                    if (verify_jws(tok, verifier, payload) || payload != "payload " + std::to_string((t + i) % 8))
+                        ++failures;
+                    std::string bad = tok;
+                    bad[bad.size() - 2] = bad[bad.size() - 2] == 'A' ? 'B' : 'A';
+                    if (verify_jws(bad, verifier, payload) != errc::bad_signature) ++failures;
+                }
+            });
+        for (auto& th : threads) th.join();
+        CHECK(failures == 0);
+    }
 }
 
 TEST_CASE("key::load reads PEM, JWK and DER text", "[jwt][key]") {
