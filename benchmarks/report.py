@@ -209,7 +209,7 @@ if e2e:
 
 # --- compile time ---------------------------------------------------------------------
 if ct:
-    w("### Compile time (%s, -std=c++20 -O3 -DNDEBUG -c)" % ct["compiler"])
+    w("### Compile time (%s, -std=c++20 -O3 -DNDEBUG -ftemplate-depth=4096 -c)" % ct["compiler"])
     w("")
     w("| translation unit | CPU s | wall s | peak RSS | CPU ms per view over the base | MB per view over the base | load |")
     w("|---|---:|---:|---:|---:|---:|---:|")

@@ -26,7 +26,10 @@ BENCH_PACKAGES=(libbenchmark-dev libcpp-jwt-dev nlohmann-json3-dev libjwt-dev pk
 ensure_packages "${WARDEN_BUILD_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
 
 mkdir -p "$OUT"
-rm -f "$OUT"/*.json "$OUT"/*.dat
+# Results of steps skipped with SKIP_E2E/SKIP_COMPILE are kept from the previous run.
+rm -f "$OUT"/machine.json "$OUT"/dispatch*.json "$OUT"/jwt*.json "$OUT"/*.dat
+[ "${SKIP_E2E:-0}" = 1 ] || rm -f "$OUT/e2e.json"
+[ "${SKIP_COMPILE:-0}" = 1 ] || rm -f "$OUT/compile_time.json"
 WARDEN_BUILD=$BUILD configure -DWARDEN_BUILD_BENCHMARKS=ON -DWARDEN_BUILD_EXAMPLES=ON
 echo "run_all: building (Release, $BUILD)"
 cmake --build "$BUILD" --target bench_dispatch bench_jwt bench_site bare_beast reference_site -j 2 >/dev/null
