@@ -5,6 +5,12 @@
 /// check, which claim) and never echo key material, signatures or token content. The
 /// `warden jwt` command prints them; `simplejwt_message()` (simplejwt.hpp) maps them to
 /// the strings simplejwt returns to HTTP clients.
+///
+/// @code
+/// std::error_code ec = warden::jwt::verify_jwt(token, key, {}, now, claims);
+/// if (ec == warden::jwt::errc::expired) { /* ... */ }
+/// std::cerr << ec.message() << '\n';       // "the token has expired (exp)"
+/// @endcode
 #ifndef WARDEN_JWT_ERROR_HPP
 #define WARDEN_JWT_ERROR_HPP
 
