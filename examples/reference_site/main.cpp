@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
                        route<"/api/admin/users/<str:username>/active/", site::user_active_api>,
                        route<"/api/notes/", site::notes_api>,
                        route<"/api/throttled/", site::throttled_api>,
-                       route<"/api/login/", login_view>,
+                       route<"/api/login/", basic_login_view<parsers<json_parser, form_parser>>>,
                        route<"/api/logout/", logout_view>,
                        route<"/api/token-auth/", obtain_auth_token>,
                        route<"/api/token/", site::not_yet<"JWT (issue 5)">>,

@@ -21,7 +21,8 @@
 
 namespace warden {
 
-/// POST `username` and `password` (JSON, form or multipart) to start a session.
+/// POST `username` and `password` (JSON, form or multipart) to start a session; use
+/// `login_view`.
 ///
 /// Success: 200 `{"username": ...}` with the `sessionid` cookie and a rotated
 /// `csrftoken` cookie (see `session::login`: a fresh session id unless the same user's
@@ -35,11 +36,16 @@ namespace warden {
 /// a default rate also limits password guessing here. It runs PBKDF2, so the server
 /// handles it off the I/O threads (`may_block`).
 ///
+/// `Parsers` is the body parsers' list (JSON, form and multipart by default, DRF's
+/// default parsers); `basic_login_view<parsers<json_parser, form_parser>>` is the
+/// reference site's LoginAPI, which answers 415 to multipart as its DRF site does.
+///
 /// @code
 /// auto site = warden::app<warden::route<"/api/login/", warden::login_view>,
 ///                         warden::route<"/api/logout/", warden::logout_view>, ...>(db, settings);
 /// @endcode
-struct login_view : api_view<authentication<>, permissions<>, parsers<json_parser, form_parser, multipart_parser>> {
+template <class Parsers = parsers<json_parser, form_parser, multipart_parser>>
+struct basic_login_view : api_view<authentication<>, permissions<>, Parsers> {
     static constexpr std::string_view name = "Login";
     static constexpr bool may_block = true;   // PBKDF2
     using requires_services = services<users_tag, sessions_tag>;
@@ -63,6 +69,9 @@ struct login_view : api_view<authentication<>, permissions<>, parsers<json_parse
         return json({{"username", u->username}});
     }
 };
+
+/// Session login taking JSON, form and multipart bodies.
+using login_view = basic_login_view<>;
 
 /// POST to end the session: the store forgets it, the cookie is cleared, 204.
 ///
