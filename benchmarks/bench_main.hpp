@@ -1,6 +1,7 @@
 // The main() of the Google Benchmark binaries: runs the benchmarks, then prints each
 // case's ratio to its baseline measured in the same run (the medians when repetitions
-// are asked for), on CPU time (steadier on a shared machine) and wall time.
+// are asked for), on CPU time (steadier on a shared machine) and wall time. Exits 1
+// when a case failed (SkipWithError: a wrong response, a token that did not verify).
 #ifndef WARDEN_BENCHMARKS_BENCH_MAIN_HPP
 #define WARDEN_BENCHMARKS_BENCH_MAIN_HPP
 
@@ -31,7 +32,10 @@ public:
 
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const auto& r : runs) {
-            if (r.error_occurred) continue;
+            if (r.error_occurred) {
+                ++errors_;
+                continue;
+            }
             bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
             if (r.run_type == Run::RT_Aggregate && !median) continue;
             auto& t = times_[r.run_name.str()];
@@ -46,8 +50,12 @@ public:
         return it == times_.end() ? nullptr : &it->second;
     }
 
+    /// Runs that failed (a case that did not produce the expected result).
+    int errors() const noexcept { return errors_; }
+
 private:
     std::map<std::string, times> times_;
+    int errors_ = 0;
 };
 
 inline int run_with_ratios(int argc, char** argv, const std::vector<ratio_line>& lines) {
@@ -70,6 +78,10 @@ inline int run_with_ratios(int argc, char** argv, const std::vector<ratio_line>&
         std::printf("%-34s %-26s %8.3f %8.3f  %s\n", l.name.c_str(), l.baseline.c_str(), cpu, wall, verdict.c_str());
     }
     benchmark::Shutdown();
+    if (reporter.errors() > 0) {
+        std::fprintf(stderr, "%d benchmark run(s) failed\n", reporter.errors());
+        return 1;
+    }
     return 0;
 }
 

@@ -7,7 +7,8 @@
 # additional view. Writes $WARDEN_BENCH_OUT/compile_time.json.
 #
 #   benchmarks/compile_time.sh        (environment: COMPILE_COUNTS="1 10 100 300",
-#                                      CXX=g++, COMPILE_REPEAT=1)
+#                                      CXX=g++, COMPILE_REPEAT=1,
+#                                      COMPILE_GENERATE_ONLY=DIR)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${WARDEN_BENCH_BUILD:-$ROOT/build-bench}
@@ -89,6 +90,15 @@ measure() {   # measure NAME FILE  -> "cpu wall rss_kb" (best of REPEAT by CPU t
     done
     echo "$best"
 }
+
+# COMPILE_GENERATE_ONLY=DIR writes the translation units to DIR and stops (for
+# -ftime-report and other digging by hand).
+if [ -n "${COMPILE_GENERATE_ONLY:-}" ]; then
+    mkdir -p "$COMPILE_GENERATE_ONLY"
+    cp "$TMP/base.cpp" "$COMPILE_GENERATE_ONLY/"
+    for n in $COUNTS; do generate "$n" "$COMPILE_GENERATE_ONLY/views_$n.cpp"; done
+    exit 0
+fi
 
 echo "# compile time (g++ $("$CXX" -dumpfullversion), ${FLAGS[*]:0:4}); load $(cut -d' ' -f1-3 /proc/loadavg)"
 : >"$TMP/results.txt"
