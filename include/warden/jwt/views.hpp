@@ -1,0 +1,401 @@
+/// @file
+/// simplejwt 5.2's views: `token_obtain_pair`, `token_refresh`, `token_verify`,
+/// `token_blacklist`, `token_obtain_sliding`, `token_refresh_sliding`.
+///
+/// Each is simplejwt's TokenViewBase: no authenticators, no permissions, the app's
+/// default throttles, POST only, and answers byte for byte what simplejwt answers:
+/// - fields are DRF CharFields (required, not null, not blank, whitespace trimmed):
+///   400 `{"refresh": ["This field is required."]}`;
+/// - a token that fails: 401 `{"detail": <simplejwt's TokenError message>, "code":
+///   "token_not_valid"}` with `WWW-Authenticate: Bearer realm="api"`;
+/// - success: 200 with the tokens, or `{}`.
+/// OPTIONS answers DRF's metadata for the view, including its serializer's fields.
+///
+/// `Parsers` is the body parsers' list (DRF's defaults: JSON, form, multipart); the
+/// aliases without `basic_` use it, e.g. `jwt::basic_token_refresh<parsers<json_parser,
+/// form_parser>>` is a site whose DEFAULT_PARSER_CLASSES are JSON and form.
+///
+/// Differences from simplejwt 5.2, all stricter:
+/// - refreshing (and sliding refresh) refuses a user who is gone or switched off:
+///   401 `{"detail": "No active account found for the given token."}` (simplejwt 5.3's
+///   answer; 5.2 keeps issuing access tokens to them);
+/// - a rotated refresh token is recorded as outstanding (5.2 records only the first),
+///   so `jwt::blacklist_user` reaches it; of two concurrent refreshes of one token with
+///   BLACKLIST_AFTER_ROTATION, only one succeeds;
+/// - `token_verify` consults the blacklist whatever BLACKLIST_AFTER_ROTATION says, so
+///   revoked access tokens (`jwt::revoke`) verify as blacklisted;
+/// - a refresh token without `jti` is "Token has no id" (simplejwt fails with a 500).
+///
+/// Services: `jwt_keys_tag` (a `jwt::keys`) and `jwt_blacklist_tag` for all of them,
+/// and `users_tag` for the obtain and refresh views. The obtain views check passwords
+/// (`may_block`), so the server runs them off the I/O threads, like any view using a
+/// blocking store.
+///
+/// @code
+/// auto site = warden::app<warden::route<"/api/token/", warden::jwt::token_obtain_pair>,
+///                         warden::route<"/api/token/refresh/", warden::jwt::token_refresh>,
+///                         warden::route<"/api/token/verify/", warden::jwt::token_verify>,
+///                         warden::route<"/api/token/blacklist/", warden::jwt::token_blacklist>>(
+///     db, warden::settings::from_env(), warden::jwt::keys::hs256(secret, cfg));
+/// @endcode
+#ifndef WARDEN_JWT_VIEWS_HPP
+#define WARDEN_JWT_VIEWS_HPP
+
+#include <warden/auth/credentials.hpp>
+#include <warden/auth/identity.hpp>
+#include <warden/core/body.hpp>
+#include <warden/core/detail/json_write.hpp>
+#include <warden/core/fields.hpp>
+#include <warden/core/json.hpp>
+#include <warden/core/request.hpp>
+#include <warden/core/response.hpp>
+#include <warden/jwt/auth.hpp>
+#include <warden/jwt/blacklist.hpp>
+#include <warden/jwt/jwt.hpp>
+#include <warden/jwt/keys.hpp>
+#include <warden/jwt/simplejwt.hpp>
+#include <warden/server/service_tags.hpp>
+#include <warden/view/api_view.hpp>
+#include <warden/view/detail/type_list.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace warden::jwt {
+
+/// DRF's default parsers (JSON, form, multipart), which simplejwt's views use.
+using default_view_parsers = parsers<json_parser, form_parser, multipart_parser>;
+
+namespace detail {
+
+// A 401 of simplejwt's views: they always name the Bearer challenge.
+inline response unauthorized(std::string body, const keys& k) {
+    response r{http::status::unauthorized, std::move(body)};
+    r.set_header(http::field::www_authenticate, k.challenge());
+    return r;
+}
+
+// TokenViewBase.post: `except TokenError as e: raise InvalidToken(e.args[0])`.
+inline response invalid_token(std::error_code ec, const keys& k) {
+    std::string body = "{\"detail\":";
+    warden::detail::append_json_string(body, simplejwt_message(ec, k.config()));
+    body.append(",\"code\":");
+    warden::detail::append_json_string(body, token_not_valid_code);
+    body.push_back('}');
+    return unauthorized(std::move(body), k);
+}
+
+// DRF's exceptions.AuthenticationFailed from a serializer: {"detail": ...} only.
+inline response no_active_account(std::string_view message, const keys& k) {
+    std::string body = "{\"detail\":";
+    warden::detail::append_json_string(body, message);
+    body.push_back('}');
+    return unauthorized(std::move(body), k);
+}
+
+inline constexpr std::string_view obtain_failed = "No active account found with the given credentials";
+inline constexpr std::string_view refresh_user_gone = "No active account found for the given token.";
+
+// DRF's SimpleMetadata for a GenericAPIView: name, description, renders, parses, and the
+// POST serializer's fields as `actions` (pre-rendered JSON members).
+template <class... Ps>
+response options_metadata(std::string_view name, std::string_view description, std::string_view fields,
+                          warden::detail::type_list<Ps...>) {
+    std::string body = "{\"name\":";
+    warden::detail::append_json_string(body, name);
+    body.append(",\"description\":");
+    warden::detail::append_json_string(body, description);
+    body.append(",\"renders\":[\"application/json\"],\"parses\":[");
+    bool first = true;
+    ((body.append(first ? "" : ","), warden::detail::append_json_string(body, Ps::media_type), first = false), ...);
+    body.append("],\"actions\":{\"POST\":{");
+    body.append(fields);
+    body.append("}}}");
+    return response{http::status::ok, std::move(body)};
+}
+
+#define WARDEN_JWT_DETAIL_FIELD(NAME, LABEL) \
+    "\"" NAME "\":{\"type\":\"string\",\"required\":true,\"read_only\":false,\"label\":\"" LABEL "\"}"
+inline constexpr std::string_view credential_fields = WARDEN_JWT_DETAIL_FIELD("username", "Username") "," WARDEN_JWT_DETAIL_FIELD("password", "Password");
+inline constexpr std::string_view refresh_fields =
+    WARDEN_JWT_DETAIL_FIELD("refresh", "Refresh") ",\"access\":{\"type\":\"string\",\"required\":false,\"read_only\":true,\"label\":\"Access\"}";
+inline constexpr std::string_view blacklist_fields = WARDEN_JWT_DETAIL_FIELD("refresh", "Refresh");
+inline constexpr std::string_view token_fields = WARDEN_JWT_DETAIL_FIELD("token", "Token");
+#undef WARDEN_JWT_DETAIL_FIELD
+
+// The still-active user a refresh or sliding token belongs to, or null (warden's
+// addition to simplejwt 5.2's refresh).
+template <class Users>
+std::shared_ptr<const user> active_owner(Users& users, const boost::json::object& payload, const settings& cfg) {
+    auto it = payload.find(cfg.user_id_claim);
+    if (it == payload.end()) return nullptr;
+    auto u = find_token_user(users, it->value(), cfg);
+    return u && u->is_active ? u : nullptr;
+}
+
+// `RefreshToken.for_user(user)` / `SlidingToken.for_user(user)` with the blacklist app:
+// the new token, recorded as outstanding.
+template <class Ctx>
+token issue_for(token_type t, const user& u, const keys& k, Ctx& ctx) {
+    const settings& cfg = k.config();
+    const auto now = ctx.clock().now();
+    token tok = cfg.user_id_field == "username" ? token::for_user(t, std::string_view(u.username), cfg, now)
+                                                : token::for_user(t, u.id, cfg, now);
+    if (auto ec = record_outstanding(ctx.template get<jwt_blacklist_tag>(), tok.payload(), u.id, cfg, jwt::detail::unix_seconds(now)))
+        throw std::system_error(ec);   // a store failure: the app answers 500
+    return tok;
+}
+
+// Django's update_last_login, when UPDATE_LAST_LOGIN is on.
+template <class Ctx>
+void update_last_login(const user& u, const settings& cfg, Ctx& ctx) {
+    if (!cfg.update_last_login) return;
+    user changed = u;
+    changed.last_login = ctx.clock().now_seconds();
+    if (auto ec = ctx.template get<users_tag>().update_user(changed)) throw std::system_error(ec);
+}
+
+// The obtain serializers' fields and authenticate(): the user, or the response to send.
+template <class Ctx>
+std::shared_ptr<const user> obtain_user(request& req, Ctx& ctx, const keys& k, std::optional<response>& refused) {
+    field_errors errs;
+    auto username = char_field(req.data(), "username", errs);
+    auto password = char_field(req.data(), "password", errs);   // PasswordField trims too
+    if (errs) {
+        refused = errs.response();
+        return nullptr;
+    }
+    auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), *username, *password);
+    if (!u) refused = no_active_account(obtain_failed, k);
+    return u;
+}
+
+} // namespace detail
+
+/// POST `username` and `password`, get `{"refresh": ..., "access": ...}`: simplejwt's
+/// TokenObtainPairView. Bad credentials or a switched-off account: 401 `{"detail": "No
+/// active account found with the given credentials"}`. The refresh token is recorded as
+/// outstanding.
+template <class Parsers = default_view_parsers>
+struct basic_token_obtain_pair : api_view<authentication<>, permissions<>, Parsers> {
+    static constexpr std::string_view name = "Token Obtain Pair";
+    static constexpr std::string_view description =
+        "Takes a set of user credentials and returns an access and refresh JSON web\n"
+        "token pair to prove the authentication of those credentials.";
+    static constexpr bool may_block = true;   // PBKDF2
+    using requires_services = services<users_tag, jwt_keys_tag, jwt_blacklist_tag>;
+
+    template <class Ctx>
+    response post(request& req, Ctx& ctx) {
+        const keys& k = ctx.template get<jwt_keys_tag>();
+        std::optional<response> refused;
+        auto u = detail::obtain_user(req, ctx, k, refused);
+        if (!u) return std::move(*refused);
+        token refresh = detail::issue_for(token_type::refresh, *u, k, ctx);
+        std::string r = k.encode(refresh), a = k.encode(refresh.access_token(k.config()));
+        detail::update_last_login(*u, k.config(), ctx);
+        return json({{"refresh", r}, {"access", a}});
+    }
+
+    response options(request&) {
+        return detail::options_metadata(name, description, detail::credential_fields, typename Parsers::types{});
+    }
+};
+
+/// POST `refresh`, get `{"access": ...}` (and with ROTATE_REFRESH_TOKENS a new
+/// `"refresh"`, the old one blacklisted with BLACKLIST_AFTER_ROTATION): simplejwt's
+/// TokenRefreshView, refusing users who are gone or switched off.
+template <class Parsers = default_view_parsers>
+struct basic_token_refresh : api_view<authentication<>, permissions<>, Parsers> {
+    static constexpr std::string_view name = "Token Refresh";
+    static constexpr std::string_view description =
+        "Takes a refresh type JSON web token and returns an access type JSON web\n"
+        "token if the refresh token is valid.";
+    using requires_services = services<users_tag, jwt_keys_tag, jwt_blacklist_tag>;
+
+    template <class Ctx>
+    response post(request& req, Ctx& ctx) {
+        const keys& k = ctx.template get<jwt_keys_tag>();
+        const settings& cfg = k.config();
+        field_errors errs;
+        auto raw = char_field(req.data(), "refresh", errs);
+        if (errs) return errs.response();
+        auto& blacklist_store = ctx.template get<jwt_blacklist_tag>();
+        const auto now = ctx.clock().now();
+        claims c;
+        if (auto ec = k.backend().decode(*raw, c, now)) return detail::invalid_token(ec, k);
+        if (auto ec = check_blacklist(blacklist_store, c.object(), cfg)) return detail::invalid_token(ec, k);
+        if (auto ec = verify_token_claims(c.object(), token_type::refresh, cfg)) return detail::invalid_token(ec, k);
+        auto owner = detail::active_owner(ctx.template get<users_tag>(), c.object(), cfg);
+        if (!owner) return detail::no_active_account(detail::refresh_user_gone, k);
+
+        token refresh = token::from_claims(token_type::refresh, c.to_object(), now);
+        std::string access = k.encode(refresh.access_token(cfg));
+        if (!cfg.rotate_refresh_tokens) return json({{"access", access}});
+        const std::int64_t now_s = jwt::detail::unix_seconds(now);
+        if (cfg.blacklist_after_rotation && !blacklist(blacklist_store, refresh.payload(), cfg, now_s))
+            return detail::invalid_token(errc::blacklisted, k);   // rotated concurrently
+        refresh.set_jti(cfg);
+        refresh.set_exp(cfg);
+        refresh.set_iat();
+        if (auto ec = record_outstanding(blacklist_store, refresh.payload(), owner->id, cfg, now_s)) throw std::system_error(ec);
+        return json({{"access", access}, {"refresh", k.encode(refresh)}});
+    }
+
+    response options(request&) {
+        return detail::options_metadata(name, description, detail::refresh_fields, typename Parsers::types{});
+    }
+};
+
+/// POST `token`, get `{}` when it is valid (signature, expiry, `jti`; any type):
+/// simplejwt's TokenVerifyView. A blacklisted token is 400 `{"non_field_errors":
+/// ["Token is blacklisted"]}`.
+template <class Parsers = default_view_parsers>
+struct basic_token_verify : api_view<authentication<>, permissions<>, Parsers> {
+    static constexpr std::string_view name = "Token Verify";
+    static constexpr std::string_view description =
+        "Takes a token and indicates if it is valid.  This view provides no\n"
+        "information about a token's fitness for a particular use.";
+    using requires_services = services<jwt_keys_tag, jwt_blacklist_tag>;
+
+    template <class Ctx>
+    response post(request& req, Ctx& ctx) {
+        const keys& k = ctx.template get<jwt_keys_tag>();
+        field_errors errs;
+        auto raw = char_field(req.data(), "token", errs);
+        if (errs) return errs.response();
+        claims c;
+        if (auto ec = k.backend().validate(*raw, token_type::untyped, c, ctx.clock().now())) return detail::invalid_token(ec, k);
+        if (check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) {
+            errs.add_non_field("Token is blacklisted");
+            return errs.response();
+        }
+        return response{http::status::ok, "{}"};
+    }
+
+    response options(request&) {
+        return detail::options_metadata(name, description, detail::token_fields, typename Parsers::types{});
+    }
+};
+
+/// POST `refresh` to blacklist that refresh token, get `{}`: simplejwt's
+/// TokenBlacklistView (logout). A token already blacklisted is 401 "Token is
+/// blacklisted"; an access token is "Token has wrong type" (see `jwt::revoke` for
+/// access tokens).
+template <class Parsers = default_view_parsers>
+struct basic_token_blacklist : api_view<authentication<>, permissions<>, Parsers> {
+    static constexpr std::string_view name = "Token Blacklist";
+    static constexpr std::string_view description =
+        "Takes a token and blacklists it. Must be used with the\n"
+        "`rest_framework_simplejwt.token_blacklist` app installed.";
+    using requires_services = services<jwt_keys_tag, jwt_blacklist_tag>;
+
+    template <class Ctx>
+    response post(request& req, Ctx& ctx) {
+        const keys& k = ctx.template get<jwt_keys_tag>();
+        const settings& cfg = k.config();
+        field_errors errs;
+        auto raw = char_field(req.data(), "refresh", errs);
+        if (errs) return errs.response();
+        auto& blacklist_store = ctx.template get<jwt_blacklist_tag>();
+        const auto now = ctx.clock().now();
+        claims c;
+        if (auto ec = k.backend().decode(*raw, c, now)) return detail::invalid_token(ec, k);
+        if (auto ec = check_blacklist(blacklist_store, c.object(), cfg)) return detail::invalid_token(ec, k);
+        if (auto ec = verify_token_claims(c.object(), token_type::refresh, cfg)) return detail::invalid_token(ec, k);
+        (void)blacklist(blacklist_store, c.object(), cfg, jwt::detail::unix_seconds(now));
+        return response{http::status::ok, "{}"};
+    }
+
+    response options(request&) {
+        return detail::options_metadata(name, description, detail::blacklist_fields, typename Parsers::types{});
+    }
+};
+
+/// POST `username` and `password`, get `{"token": ...}`, a sliding token:
+/// simplejwt's TokenObtainSlidingView.
+template <class Parsers = default_view_parsers>
+struct basic_token_obtain_sliding : api_view<authentication<>, permissions<>, Parsers> {
+    static constexpr std::string_view name = "Token Obtain Sliding";
+    static constexpr std::string_view description =
+        "Takes a set of user credentials and returns a sliding JSON web token to\n"
+        "prove the authentication of those credentials.";
+    static constexpr bool may_block = true;   // PBKDF2
+    using requires_services = services<users_tag, jwt_keys_tag, jwt_blacklist_tag>;
+
+    template <class Ctx>
+    response post(request& req, Ctx& ctx) {
+        const keys& k = ctx.template get<jwt_keys_tag>();
+        std::optional<response> refused;
+        auto u = detail::obtain_user(req, ctx, k, refused);
+        if (!u) return std::move(*refused);
+        token sliding = detail::issue_for(token_type::sliding, *u, k, ctx);
+        std::string t = k.encode(sliding);
+        detail::update_last_login(*u, k.config(), ctx);
+        return json({{"token", t}});
+    }
+
+    response options(request&) {
+        return detail::options_metadata(name, description, detail::credential_fields, typename Parsers::types{});
+    }
+};
+
+/// POST a sliding `token` whose refresh period (`refresh_exp`) has not ended, get
+/// `{"token": ...}` with a new `exp` and `iat` (same `jti`): simplejwt's
+/// TokenRefreshSlidingView, refusing users who are gone or switched off.
+template <class Parsers = default_view_parsers>
+struct basic_token_refresh_sliding : api_view<authentication<>, permissions<>, Parsers> {
+    static constexpr std::string_view name = "Token Refresh Sliding";
+    static constexpr std::string_view description =
+        "Takes a sliding JSON web token and returns a new, refreshed version if the\n"
+        "token's refresh period has not expired.";
+    using requires_services = services<users_tag, jwt_keys_tag, jwt_blacklist_tag>;
+
+    template <class Ctx>
+    response post(request& req, Ctx& ctx) {
+        const keys& k = ctx.template get<jwt_keys_tag>();
+        const settings& cfg = k.config();
+        field_errors errs;
+        auto raw = char_field(req.data(), "token", errs);
+        if (errs) return errs.response();
+        const auto now = ctx.clock().now();
+        claims c;
+        if (auto ec = k.backend().decode(*raw, c, now)) return detail::invalid_token(ec, k);
+        if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), cfg)) return detail::invalid_token(ec, k);
+        if (auto ec = verify_token_claims(c.object(), token_type::sliding, cfg)) return detail::invalid_token(ec, k);
+        token sliding = token::from_claims(token_type::sliding, c.to_object(), now);
+        if (auto ec = sliding.check_exp(cfg.sliding_token_refresh_exp_claim, cfg.leeway, now))
+            return detail::invalid_token(ec, k);
+        if (!detail::active_owner(ctx.template get<users_tag>(), sliding.payload(), cfg))
+            return detail::no_active_account(detail::refresh_user_gone, k);
+        sliding.set_exp(cfg);
+        sliding.set_iat();
+        return json({{"token", k.encode(sliding)}});
+    }
+
+    response options(request&) {
+        return detail::options_metadata(name, description, detail::token_fields, typename Parsers::types{});
+    }
+};
+
+/// simplejwt's TokenObtainPairView with DRF's default parsers.
+using token_obtain_pair = basic_token_obtain_pair<>;
+/// simplejwt's TokenRefreshView with DRF's default parsers.
+using token_refresh = basic_token_refresh<>;
+/// simplejwt's TokenVerifyView with DRF's default parsers.
+using token_verify = basic_token_verify<>;
+/// simplejwt's TokenBlacklistView with DRF's default parsers.
+using token_blacklist = basic_token_blacklist<>;
+/// simplejwt's TokenObtainSlidingView with DRF's default parsers.
+using token_obtain_sliding = basic_token_obtain_sliding<>;
+/// simplejwt's TokenRefreshSlidingView with DRF's default parsers.
+using token_refresh_sliding = basic_token_refresh_sliding<>;
+
+} // namespace warden::jwt
+
+#endif
