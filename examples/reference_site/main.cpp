@@ -10,6 +10,9 @@
 #include <warden/auth/token_auth.hpp>
 #include <warden/core/fields.hpp>
 #include <warden/crypto/password.hpp>
+#include <warden/jwt/auth.hpp>
+#include <warden/jwt/keys.hpp>
+#include <warden/jwt/views.hpp>
 #include <warden/server/serve.hpp>
 #include <warden/session/views.hpp>
 #include <warden/store/sqlite_store.hpp>
@@ -26,18 +29,6 @@ using namespace warden;
 
 namespace site {
 
-// Features that land with later issues answer 501 until then.
-template <fixed_string What>
-struct not_yet : api_view<authentication<>, permissions<>> {
-    static response reply() {
-        std::string body = R"({"detail":"Not implemented yet: )";
-        body.append(What.view()).append("\"}");
-        return response{http::status::not_implemented, std::move(body)};
-    }
-    response get(request&) { return reply(); }
-    response post(request&) { return reply(); }
-};
-
 /// The tutorial's DashboardAPI: the app's default authentication (session), login required.
 struct dashboard_api : api_view<permissions<is_authenticated>> {
     static constexpr std::string_view name = "Dashboard API";
@@ -49,6 +40,33 @@ struct profile_api : api_view<authentication<token_auth>, permissions<is_authent
     static constexpr std::string_view name = "Profile API";
     response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
 };
+
+/// JWTProfileAPI: ProfileAPI with simplejwt's JWTAuthentication.
+struct jwt_profile_api : api_view<authentication<jwt::jwt_auth>, permissions<is_authenticated>> {
+    static constexpr std::string_view name = "JWT Profile API";
+    response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
+};
+
+/// AnyAuthProfileAPI: Token first, then JWT, then session (the first names the challenge).
+struct any_profile_api
+    : api_view<authentication<token_auth, jwt::jwt_auth, session_auth>, permissions<is_authenticated>> {
+    static constexpr std::string_view name = "Any Auth Profile API";
+    response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
+};
+
+/// The reference's SIMPLE_JWT: 5-minute access and 1-day refresh tokens, rotated, the
+/// old refresh token blacklisted.
+inline jwt::settings simple_jwt() {
+    jwt::settings cfg;
+    cfg.access_token_lifetime = std::chrono::minutes(5);
+    cfg.refresh_token_lifetime = std::chrono::hours(24);
+    cfg.rotate_refresh_tokens = true;
+    cfg.blacklist_after_rotation = true;
+    return cfg;
+}
+
+/// simplejwt's views with the reference's DEFAULT_PARSER_CLASSES (JSON and form).
+using jwt_parsers = parsers<json_parser, form_parser>;
 
 struct basic_profile_api : api_view<authentication<basic_auth>, permissions<is_authenticated>> {
     static constexpr std::string_view name = "Basic Profile API";
@@ -183,8 +201,8 @@ int main(int argc, char** argv) {
         auto web = app<defaults<parsers<json_parser, form_parser>, authentication<session_auth>>,
                        route<"/api/dashboard/", site::dashboard_api>,
                        route<"/api/profile/", site::profile_api>,
-                       route<"/api/jwt/profile/", site::not_yet<"JWT authentication (issue 5)">>,
-                       route<"/api/any/profile/", site::not_yet<"JWT and session authentication (issues 4, 5)">>,
+                       route<"/api/jwt/profile/", site::jwt_profile_api>,
+                       route<"/api/any/profile/", site::any_profile_api>,
                        route<"/api/basic/profile/", site::basic_profile_api>,
                        route<"/api/admin/", site::admin_api>,
                        route<"/api/admin/users/<str:username>/active/", site::user_active_api>,
@@ -193,10 +211,11 @@ int main(int argc, char** argv) {
                        route<"/api/login/", basic_login_view<parsers<json_parser, form_parser>>>,
                        route<"/api/logout/", logout_view>,
                        route<"/api/token-auth/", obtain_auth_token>,
-                       route<"/api/token/", site::not_yet<"JWT (issue 5)">>,
-                       route<"/api/token/refresh/", site::not_yet<"JWT (issue 5)">>,
-                       route<"/api/token/verify/", site::not_yet<"JWT (issue 5)">>,
-                       route<"/api/token/blacklist/", site::not_yet<"JWT (issue 5)">>>(db, s);
+                       route<"/api/token/", jwt::basic_token_obtain_pair<site::jwt_parsers>>,
+                       route<"/api/token/refresh/", jwt::basic_token_refresh<site::jwt_parsers>>,
+                       route<"/api/token/verify/", jwt::basic_token_verify<site::jwt_parsers>>,
+                       route<"/api/token/blacklist/", jwt::basic_token_blacklist<site::jwt_parsers>>>(
+            db, s, jwt::keys::hs256(opt.jwt_key, site::simple_jwt()));
 
         server_options so;
         so.address = opt.address;
