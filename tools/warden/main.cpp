@@ -2,6 +2,7 @@
 // JWT/JWS utilities. Exit status: 0 success, 1 the command failed (e.g. an unknown
 // user), 2 a usage error.
 #include "args.hpp"
+#include "jwt_commands.hpp"
 #include "user_commands.hpp"
 
 #include <warden/core/settings.hpp>
@@ -32,6 +33,21 @@ Users and tokens:
         digest is stored. --reset first revokes the user's other tokens.
   warden token revoke KEY
         Revoke one token.
+
+JSON Web Tokens (KEY is --alg ALG with one of --secret TEXT, --secret-b64url K,
+--key FILE (PEM public or private key, JWK, or for verifying a JWK Set);
+--allow-short-key accepts HMAC secrets shorter than the hash; TOKEN - reads stdin):
+  warden jwt verify KEY [--now EPOCH] [--leeway S] [--token-type access|refresh|sliding]
+        [--require CLAIM]... [--audience A]... [--issuer I] TOKEN
+        Verify signature and claims (exp required); print the claims as JSON.
+        Exit 0 valid, 1 refused (the reason on stderr), 2 usage or key error.
+  warden jws verify KEY TOKEN
+        Verify the signature only; print the payload as it is.
+  warden jwt sign KEY [--kid KID] [--now EPOCH] [--exp-in S] CLAIMS
+        Sign a JSON object (CLAIMS, or - for stdin) as PyJWT does; --exp-in sets
+        iat (if absent) and exp = now + S.
+  warden jwt decode TOKEN
+        Print header and claims WITHOUT verifying anything ("verified": false).
 
 Options:
   --db PATH     the database file (every command accepts it)
@@ -82,6 +98,14 @@ int run(std::vector<std::string_view> argv) {
         auto db = open(a);
         return token_revoke(a, db);
     }
+    if (group == "jwt" && command == "verify")
+        return jwt_verify(args(rest, {"allow-short-key"}, {"alg", "secret", "secret-b64url", "key", "now", "leeway",
+                                                           "token-type", "require", "audience", "issuer"}));
+    if (group == "jws" && command == "verify")
+        return jws_verify(args(rest, {"allow-short-key"}, {"alg", "secret", "secret-b64url", "key"}));
+    if (group == "jwt" && command == "sign")
+        return jwt_sign(args(rest, {"allow-short-key"}, {"alg", "secret", "secret-b64url", "key", "kid", "now", "exp-in"}));
+    if (group == "jwt" && command == "decode") return jwt_decode(args(rest, {}, {}));
     throw usage_error("unknown command '" + std::string(group) + (command.empty() ? "" : " ") + std::string(command) + "'");
 }
 
