@@ -16,14 +16,32 @@
 #include <warden/auth/concepts.hpp>
 #include <warden/auth/identity.hpp>
 #include <warden/permissions/builtin.hpp>
+#include <warden/permissions/combinators.hpp>
 #include <warden/permissions/concepts.hpp>
+#include <warden/permissions/object.hpp>
+#include <warden/throttle/builtin.hpp>
 #include <warden/throttle/concepts.hpp>
+#include <warden/throttle/rate.hpp>
 #include <warden/view/api_view.hpp>
 #include <warden/view/dispatch.hpp>
+#include <warden/view/object_permissions.hpp>
 #include <warden/view/policy.hpp>
 #include <warden/server/app.hpp>
 #include <warden/server/route.hpp>
 #include <warden/server/router.hpp>
 #include <warden/server/services.hpp>
+#include <warden/server/serve.hpp>
+#include <warden/server/server.hpp>
+#include <warden/auth/basic_auth.hpp>
+#include <warden/auth/credentials.hpp>
+#include <warden/auth/session_auth.hpp>
+#include <warden/auth/token_auth.hpp>
+#include <warden/core/fields.hpp>
+#include <warden/store/concepts.hpp>
+#include <warden/store/memory_store.hpp>
+#include <warden/store/sqlite_store.hpp>
+#include <warden/session/views.hpp>
+#include <warden/token/obtain.hpp>
+#include <warden/token/tokens.hpp>
 
 #endif

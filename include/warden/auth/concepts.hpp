@@ -7,6 +7,9 @@
 ///   returns `auth_result::none()` when the request carries no credentials for this
 ///   scheme (the next authenticator is tried), `auth_result::success(user, info)`, or
 ///   `auth_result::failure(error)`, which stops the chain (DRF's AuthenticationFailed).
+///   An authenticator that must read the body (a CSRF form field) takes a third
+///   parameter, `template <class Ctx, class Body> auth_result authenticate(request&, Ctx&, Body& body) const`,
+///   and calls `body.parse()` (see `lazy_body` in view/dispatch.hpp).
 /// - optional `static constexpr std::string_view challenge = "Token";` — the
 ///   `WWW-Authenticate` value; a view whose first authenticator has one answers 401,
 ///   otherwise 403. Or `std::string challenge(const Ctx&) const` when it depends on
@@ -22,10 +25,12 @@
 #include <warden/auth/identity.hpp>
 #include <warden/core/api_error.hpp>
 #include <warden/core/request.hpp>
+#include <warden/server/service_tags.hpp>
 #include <warden/view/policy.hpp>
 
 #include <concepts>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -70,15 +75,23 @@ private:
     api_error error_;
 };
 
-/// Declares which app services a policy uses, by tag (see server/services.hpp).
-template <class... Tags>
-struct services {};
-
-/// True when `A` is an authenticator usable with app context `Ctx`.
-template <class A, class Ctx>
-concept authenticator_for = is_policy_of<A, authenticator_tag> && requires(const A& a, request& req, Ctx& ctx) {
-    { a.authenticate(req, ctx) } -> std::same_as<auth_result>;
+namespace detail {
+// Stands for the pipeline's lazy_body in concept checks.
+struct lazy_body_archetype {
+    const std::optional<api_error>& parse();
+    bool parsed() const noexcept;
 };
+} // namespace detail
+
+/// True when `A` is an authenticator usable with app context `Ctx`: it has
+/// `authenticate(request&, Ctx&)`, or `authenticate(request&, Ctx&, Body&)` when it
+/// needs the request body parsed during authentication (see `lazy_body`).
+template <class A, class Ctx>
+concept authenticator_for = is_policy_of<A, authenticator_tag> &&
+    (requires(const A& a, request& req, Ctx& ctx) { { a.authenticate(req, ctx) } -> std::same_as<auth_result>; } ||
+     requires(const A& a, request& req, Ctx& ctx, detail::lazy_body_archetype& body) {
+         { a.authenticate(req, ctx, body) } -> std::same_as<auth_result>;
+     });
 
 namespace detail {
 

@@ -17,6 +17,7 @@
 #include <warden/session/detail/store_calls.hpp>
 #include <warden/session/key.hpp>
 #include <warden/session/login.hpp>
+#include <warden/view/dispatch.hpp>
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json/object.hpp>
@@ -96,12 +97,16 @@ public:
         requires requires(const Ctx& c) { { c.settings() } -> std::convertible_to<const settings&>; }
     explicit basic_session_auth(const Ctx& ctx) : state_(std::make_shared<const state>(ctx.settings())) {}
 
-    template <class Ctx>
-    auth_result authenticate(request& req, Ctx& ctx) const {
-        if (state_) return run(req, ctx, *state_);
+    /// `body` is the view's lazily parsed body (see `lazy_body`): the CSRF check of a POST
+    /// reads `csrfmiddlewaretoken` from a form body, which parses it, as Django's
+    /// `request.POST` makes DRF parse it — so a body the view cannot parse answers 415
+    /// or 400 here, exactly where DRF does.
+    template <class Ctx, class Body>
+    auth_result authenticate(request& req, Ctx& ctx, Body& body) const {
+        if (state_) return run(req, ctx, body, *state_);
         try {
             const state local(ctx.settings());
-            return run(req, ctx, local);
+            return run(req, ctx, body, local);
         } catch (const std::exception&) {
             return auth_result::none();   // misconfigured and unconfigured: no session logins
         }
@@ -125,13 +130,13 @@ private:
         }
     };
 
-    template <class Ctx>
-    static auth_result run(request& req, Ctx& ctx, const state& st) {
+    template <class Ctx, class Body>
+    static auth_result run(request& req, Ctx& ctx, Body& body, const state& st) {
         const settings& s = ctx.settings();
         auto value = session::find_cookie(req, s.session.cookie_name);
         if (!value) return auth_result::none();
         session::vary_on_cookie(req);
-        auto clear = [&] { session::put_cookie(req, session::session_cookie_deletion(s, req.is_secure()), ctx.clock().now()); };
+        auto clear = [&] { req.set_cookie(session::session_cookie_deletion(s, req.is_secure()), ctx.clock().now()); };
         if (!session::is_valid_key(*value)) {
             clear();
             return auth_result::none();
@@ -153,8 +158,10 @@ private:
             clear();
             return auth_result::none();
         }
-        if (auto v = check_csrf(req, s, st); !v.ok())
+        std::optional<api_error> parse_error;
+        if (auto v = check_csrf(req, s, st, body, parse_error); !v.ok())
             return auth_result::failure(errors::permission_denied(std::string(csrf::drf_reason_prefix) + v.reason));
+        if (parse_error) return auth_result::failure(std::move(*parse_error));
         return auth_result::success(std::move(u), session::detail::session_info(*rec));
     }
 
@@ -166,7 +173,11 @@ private:
         return m;
     }
 
-    static csrf::verdict check_csrf(request& req, const settings& s, const state& st) {
+    // Django 3.2's CsrfViewMiddleware.process_view, in its order: Origin/Referer (over
+    // HTTPS), the cookie, then the token from `request.POST` (POST only) or the header.
+    template <class Body>
+    static csrf::verdict check_csrf(request& req, const settings& s, const state& st, Body& body,
+                                    std::optional<api_error>& parse_error) {
         const std::string method = upper_method(req);
         if (csrf::is_safe_method(method)) return {};
         csrf::request_facts f;
@@ -176,30 +187,29 @@ private:
                                     (OriginCheck == csrf_origin_check::https_only && f.is_secure);
         if (origin_applies && req.has_header(http::field::origin)) f.origin = req.header(http::field::origin);
         if (req.has_header(http::field::referer)) f.referer = req.header(http::field::referer);
+        if (auto v = csrf::check_origin_and_referer(f, st.csrf); !v.ok()) return v;
         f.cookie_token = session::find_cookie(req, s.csrf.cookie_name);
+        if (!f.cookie_token) return csrf::check_token(f);   // "CSRF cookie not set."
         std::string field;
-        if (method == "POST") field = form_token(req);
+        if (method == "POST") {
+            if (const auto& e = body.parse()) {
+                parse_error = *e;   // DRF raises the parse error out of the CSRF check
+                return {};
+            }
+            field = form_token(req);
+        }
         f.request_token = field.empty() ? req.header(s.csrf.header_name) : std::string_view(field);
-        return csrf::check_request(f, st.csrf);
+        return csrf::check_token(f);
     }
 
     // Django's request.POST.get('csrfmiddlewaretoken', ''): only form and multipart
     // bodies have one (a JSON body's field is not read); the last of repeated fields
-    // wins; a body that does not parse has none. The pipeline parses bodies after
-    // authentication, so the form is read here.
+    // wins (the parsers keep the last).
     static std::string form_token(const request& req) {
-        if (req.body().empty()) return {};
-        std::string_view ct = req.content_type();
-        std::string_view media = ct.substr(0, ct.find(';'));
-        while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
-        while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
-        boost::json::object fields;
-        std::optional<api_error> err;
-        if (boost::beast::iequals(media, form_parser::media_type)) err = form_parser{}.parse(req.body(), ct, fields);
-        else if (boost::beast::iequals(media, multipart_parser::media_type)) err = multipart_parser{}.parse(req.body(), ct, fields);
-        else return {};
-        if (err) return {};
-        auto* v = fields.if_contains(csrf_form_field);
+        std::string_view media = detail::media_type_of(req.content_type());
+        if (!boost::beast::iequals(media, form_parser::media_type) && !boost::beast::iequals(media, multipart_parser::media_type))
+            return {};
+        auto* v = req.data().if_contains(csrf_form_field);
         if (!v || !v->is_string()) return {};
         return std::string(v->get_string());
     }

@@ -80,7 +80,8 @@ public:
     http::verb method() const noexcept { return msg_->method(); }
     /// The method name as sent ("GET", "PROPFIND").
     std::string_view method_string() const noexcept { return msg_->method_string(); }
-    /// GET, HEAD, OPTIONS or TRACE: DRF's SAFE_METHODS.
+    /// GET, HEAD, OPTIONS or TRACE: the methods Django's CSRF check exempts. (DRF's
+    /// SAFE_METHODS, used by permissions, leave TRACE out.)
     bool is_safe_method() const noexcept {
         auto m = method();
         return m == http::verb::get || m == http::verb::head || m == http::verb::options || m == http::verb::trace;
@@ -167,8 +168,18 @@ public:
     /// The underlying Beast message.
     const http_request& message() const noexcept { return *msg_; }
 
-    /// Queues a cookie for whatever response this request gets (including errors).
+    /// Queues a cookie for whatever response this request gets (including errors). A
+    /// cookie of the same name queued earlier is replaced, as Django's
+    /// `response.cookies[name]` keeps the last decision.
     void set_cookie(const warden::cookie& c, std::chrono::system_clock::time_point now) {
+        for (auto it = response_headers_.begin(); it != response_headers_.end();) {
+            std::string_view v = it->value;
+            if (it->field == http::field::set_cookie && v.size() > c.name.size() && v.starts_with(c.name) &&
+                v[c.name.size()] == '=')
+                it = response_headers_.erase(it);
+            else
+                ++it;
+        }
         response_headers_.push_back({http::field::set_cookie, {}, c.to_header(now)});
     }
     /// Queues a header for whatever response this request gets.

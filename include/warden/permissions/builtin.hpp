@@ -9,11 +9,12 @@
 namespace warden {
 
 namespace detail {
-// GET, HEAD, OPTIONS, TRACE; on the method name so permissions need no Beast header.
+// DRF's SAFE_METHODS: GET, HEAD, OPTIONS (not TRACE, which Django's CSRF also exempts).
+// On the method name so permissions need no Beast header.
 template <class Request>
 constexpr bool is_safe(const Request& req) {
     auto m = req.method_string();
-    return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE";
+    return m == "GET" || m == "HEAD" || m == "OPTIONS";
 }
 } // namespace detail
 

@@ -156,6 +156,7 @@ public:
     explicit basic_app(warden::settings s, Args&&... services)
         : ctx_(prepare(std::move(s)), std::forward<Args>(services)...), registry_(ctx_) {
         check_services(policies{});
+        (check_at_start<Routes>(), ...);
     }
 
     basic_app(const basic_app&) = delete;
@@ -216,6 +217,24 @@ private:
     static void check_services(detail::type_list<Ps...>) {
         static_assert((detail::check_services<Ps, Ctx>::value && ...));
         static_assert((detail::check_services<typename Routes::view_type, Ctx>::value && ...));
+    }
+
+    // Lets each policy check a route's view at start (a scoped throttle whose scope has no
+    // rate): misconfiguration stops the program before it serves, not on a request.
+    template <class R>
+    void check_at_start() const {
+        using traits = traits_of<R>;
+        check_policies<typename R::view_type>(typename traits::authenticators{});
+        check_policies<typename R::view_type>(typename traits::permission_list{});
+        check_policies<typename R::view_type>(typename traits::throttle_list{});
+    }
+    template <class View, class... Ps>
+    void check_policies(detail::type_list<Ps...>) const {
+        auto one = [&]<class P>() {
+            if constexpr (requires(const P& p) { p.template check_view<View>(); })
+                registry_.template get<P>().template check_view<View>();
+        };
+        (one.template operator()<Ps>(), ...);
     }
 
     static warden::settings prepare(warden::settings s) {
@@ -295,6 +314,7 @@ warden::settings find_settings(const Args&... args) {
         if constexpr (is_settings<decltype(a)>) s = a;
     };
     (take(args), ...);
+    (void)take;   // unused when the app gets no arguments
     return s;
 }
 

@@ -12,6 +12,7 @@
 #include <warden/auth/concepts.hpp>
 #include <warden/core/clock.hpp>
 #include <warden/core/settings.hpp>
+#include <warden/server/service_tags.hpp>
 #include <warden/view/detail/type_list.hpp>
 
 #include <cstddef>
@@ -20,23 +21,6 @@
 #include <utility>
 
 namespace warden {
-
-/// Users (lookup by id and username, password updates).
-struct users_tag {};
-/// Opaque API tokens (token_auth).
-struct tokens_tag {};
-/// Server-side sessions (session_auth).
-struct sessions_tag {};
-/// Throttle counters.
-struct throttle_counters_tag {};
-/// JWT signing and verifying keys.
-struct jwt_keys_tag {};
-/// JWT outstanding/blacklisted token records.
-struct jwt_blacklist_tag {};
-
-/// What a service provides: `using provides = warden::provides<users_tag, tokens_tag>;`.
-template <class... Tags>
-struct provides {};
 
 namespace detail {
 

@@ -99,25 +99,6 @@ inline std::optional<std::string_view> find_cookie(const request& req, std::stri
     return std::nullopt;
 }
 
-/// Queues `c` for the response, replacing a cookie of the same name queued earlier in
-/// this request, so a response carries one Set-Cookie per name (Django keeps response
-/// cookies in a dict by name). E.g. an authenticator clears a stale session cookie and
-/// the login view then sets the new one: only the new one goes out.
-inline void put_cookie(request& req, const cookie& c, std::chrono::system_clock::time_point now) {
-    // request::set_cookie appends; the pipeline's access to the queued headers lets a
-    // later decision about the same cookie replace an earlier one.
-    auto& queued = warden::detail::pipeline_access::response_headers(req);
-    for (auto it = queued.begin(); it != queued.end();) {
-        std::string_view v = it->value;
-        if (it->field == http::field::set_cookie && v.size() > c.name.size() && v.substr(0, c.name.size()) == c.name &&
-            v[c.name.size()] == '=')
-            it = queued.erase(it);
-        else
-            ++it;
-    }
-    req.set_cookie(c, now);
-}
-
 /// Adds `Vary: Cookie` to the response once (Django's `patch_vary_headers`), for
 /// responses that depend on the session or CSRF cookie.
 inline void vary_on_cookie(request& req) {

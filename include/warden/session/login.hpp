@@ -141,8 +141,8 @@ std::error_code login(request& req, Ctx& ctx, std::shared_ptr<const user> u, con
     std::string token;
     if ((ec = csrf::new_token(token))) return ec;
     const auto when = ctx.clock().now();
-    put_cookie(req, session_cookie(s, rec.key, req.is_secure()), when);
-    put_cookie(req, csrf_cookie(s, std::move(token), req.is_secure()), when);
+    req.set_cookie(session_cookie(s, rec.key, req.is_secure()), when);
+    req.set_cookie(csrf_cookie(s, std::move(token), req.is_secure()), when);
     vary_on_cookie(req);
     req.set_identity(std::move(u), detail::session_info(rec));
     return {};
@@ -178,7 +178,7 @@ std::error_code logout(request& req, Ctx& ctx) {
         if (ec) return ec;
     }
     if (value) {
-        put_cookie(req, session_cookie_deletion(s, req.is_secure()), ctx.clock().now());
+        req.set_cookie(session_cookie_deletion(s, req.is_secure()), ctx.clock().now());
         vary_on_cookie(req);
     }
     req.set_identity(nullptr, {});
@@ -216,7 +216,7 @@ std::error_code update_session_auth_hash(request& req, Ctx& ctx, const user& u) 
         }
         if ((ec = detail::create_with_fresh_key(sessions, rec))) return ec;
         kept = rec.key;
-        put_cookie(req, session_cookie(ctx.settings(), rec.key, req.is_secure()), ctx.clock().now());
+        req.set_cookie(session_cookie(ctx.settings(), rec.key, req.is_secure()), ctx.clock().now());
         vary_on_cookie(req);
     }
     detail::remove_user(sessions, u.id, kept, ec);

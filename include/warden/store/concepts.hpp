@@ -7,6 +7,23 @@
 /// callers never lose an update. Errors are `std::error_code`s of `warden::store_errc`;
 /// "not found" is an empty result, not an error.
 ///
+/// Failures of members that return a value (a lookup, a count, a bool) cannot be told
+/// apart from "not found" by the return value, so a backend that can fail (a database)
+/// throws `std::system_error` carrying its `store_errc` from them (the app turns it into
+/// a 500; a failure is never read as "not found" or "not blacklisted"). Backends also
+/// offer each member with a trailing `std::error_code&` that never throws; warden's
+/// policies use those when they exist.
+///
+/// Shared semantics both backends follow (and the test suite checks):
+/// - `update_user` renaming onto a taken username is `duplicate`;
+/// - `add_token` for an unknown user is `not_found`;
+/// - a token with `expires_at != 0 && expires_at <= now` is expired; a session with
+///   `expires_at <= now` is (so 0 means already expired for sessions);
+/// - `delete_user_sessions` with an empty `except_key` spares no session;
+/// - `purge_throttle` returns the number of keys removed;
+/// - `blacklist` stores `now` as the blacklisting time; call `purge_expired_jwt` with
+///   `now - leeway` so tokens still accepted within the leeway stay listed.
+///
 /// Requirements (S is the store, `s` an S&):
 ///
 /// users (`users_tag`), `user_store<S>`:

@@ -6,7 +6,7 @@
 #define WARDEN_STORE_MEMORY_STORE_HPP
 
 #include <warden/auth/identity.hpp>
-#include <warden/server/services.hpp>
+#include <warden/server/service_tags.hpp>
 #include <warden/store/concepts.hpp>
 #include <warden/store/detail/memory_state.hpp>
 #include <warden/store/error.hpp>

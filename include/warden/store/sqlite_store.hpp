@@ -5,7 +5,7 @@
 #define WARDEN_STORE_SQLITE_STORE_HPP
 
 #include <warden/auth/identity.hpp>
-#include <warden/server/services.hpp>
+#include <warden/server/service_tags.hpp>
 #include <warden/store/concepts.hpp>
 #include <warden/store/detail/sqlite_state.hpp>
 #include <warden/store/error.hpp>

@@ -177,10 +177,9 @@ using user_rate = basic_user_rate<"user", Rate>;
 /// scope share the count.
 ///
 /// Every entry of `settings.throttle_rates` is parsed at start (a malformed one is an
-/// exception naming its scope). A view whose scope has no rate cannot be found at
-/// start by the throttle alone (it does not know the routes): `check_view<View>()` does
-/// it, and until the app calls it at start, such a request fails with
-/// std::invalid_argument (a 500), as DRF's ImproperlyConfigured does.
+/// exception naming its scope). A view whose scope has no rate is found by
+/// `check_view<View>()`, which the app calls for every route when it is built: the app
+/// then refuses to start (DRF answers the first request with a 500 ImproperlyConfigured).
 ///
 /// @code
 /// struct upload_api : warden::api_view<warden::authentication<warden::token_auth>,

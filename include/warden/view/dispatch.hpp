@@ -34,6 +34,10 @@
 
 namespace warden {
 
+namespace detail {
+inline std::string_view media_type_of(std::string_view content_type) noexcept;
+}
+
 /// HTTP methods a view can handle, in DRF's `http_method_names` order.
 enum class method_id : unsigned char { get, post, put, patch, delete_, head, options, trace, other };
 
@@ -134,6 +138,51 @@ struct list_blocks<type_list<Ps...>, Ctx> : std::bool_constant<(blocks<Ps, Ctx>(
 
 } // namespace detail
 
+/// The request body, parsed on first demand by the view's parsers, as DRF's lazy
+/// `request.data`. The pipeline parses it right before the handler; an authenticator
+/// that must read the body earlier (session authentication's CSRF check reads the form
+/// field `csrfmiddlewaretoken`, as Django's `request.POST` does) takes it as a third
+/// parameter, `authenticate(request&, Ctx&, Body&)`, and calls `parse()`: a parse error
+/// then answers the request (415, 400), exactly where DRF raises it.
+template <class ParserList, class Storage>
+class lazy_body {
+public:
+    lazy_body(request& req, Storage& storage) noexcept : req_(&req), storage_(&storage) {}
+    lazy_body(const lazy_body&) = delete;
+    lazy_body& operator=(const lazy_body&) = delete;
+
+    /// Parses the body once (an empty body parses to an empty object) and makes it
+    /// `req.data()`; later calls return the first outcome.
+    const std::optional<api_error>& parse() {
+        if (!done_) {
+            done_ = true;
+            error_ = parse_with(ParserList{});
+            if (!error_) detail::pipeline_access::set_data(*req_, &storage_->data);
+        }
+        return error_;
+    }
+    bool parsed() const noexcept { return done_; }
+
+private:
+    template <class... Ps>
+    std::optional<api_error> parse_with(detail::type_list<Ps...>) {
+        request& req = *req_;
+        if (req.body().empty()) return std::nullopt;
+        std::string_view ct = req.content_type();
+        [[maybe_unused]] std::string_view media = detail::media_type_of(ct);
+        std::optional<api_error> result;
+        bool matched = ((boost::beast::iequals(media, Ps::media_type) &&
+                         (result = Ps{}.parse(req.body(), ct, storage_->data), true)) || ...);
+        if (!matched) return errors::unsupported_media_type(ct);
+        return result;
+    }
+
+    request* req_;
+    Storage* storage_;
+    bool done_ = false;
+    std::optional<api_error> error_;
+};
+
 /// Everything the pipeline knows about `View` in an app with `Defaults` and context `Ctx`.
 template <class View, class Defaults, class Ctx>
 struct view_traits {
@@ -226,25 +275,28 @@ public:
 
     /// Handles `req` and returns the response before DRF's headers are added
     /// (`finish` adds Allow and queued headers).
+    using body_type = lazy_body<typename traits::parser_list, Storage>;
+
     static response run(request& req, Ctx& ctx, const Registry& reg, Storage& storage) {
         if (!detail::accepts_json(req.header(http::field::accept))) return error(req, ctx, reg, errors::not_acceptable());
         View view{};
-        if (auto e = authenticate(req, ctx, reg, typename traits::authenticators{})) return error(req, ctx, reg, std::move(*e));
+        body_type body{req, storage};
+        if (auto e = authenticate(req, ctx, reg, body, typename traits::authenticators{})) return error(req, ctx, reg, std::move(*e));
         if (auto e = check_permissions(req, view, ctx, reg, typename traits::permission_list{})) return error(req, ctx, reg, std::move(*e));
         if (auto e = check_throttles(req, view, ctx, reg, typename traits::throttle_list{})) return error(req, ctx, reg, std::move(*e));
         try {
             switch (detail::method_of(req)) {
-            case method_id::get: if constexpr (traits::has_get) return handle<method_id::get>(view, req, ctx, reg, storage); break;
-            case method_id::post: if constexpr (traits::has_post) return handle<method_id::post>(view, req, ctx, reg, storage); break;
-            case method_id::put: if constexpr (traits::has_put) return handle<method_id::put>(view, req, ctx, reg, storage); break;
-            case method_id::patch: if constexpr (traits::has_patch) return handle<method_id::patch>(view, req, ctx, reg, storage); break;
-            case method_id::delete_: if constexpr (traits::has_delete) return handle<method_id::delete_>(view, req, ctx, reg, storage); break;
+            case method_id::get: if constexpr (traits::has_get) return handle<method_id::get>(view, req, ctx, reg, body); break;
+            case method_id::post: if constexpr (traits::has_post) return handle<method_id::post>(view, req, ctx, reg, body); break;
+            case method_id::put: if constexpr (traits::has_put) return handle<method_id::put>(view, req, ctx, reg, body); break;
+            case method_id::patch: if constexpr (traits::has_patch) return handle<method_id::patch>(view, req, ctx, reg, body); break;
+            case method_id::delete_: if constexpr (traits::has_delete) return handle<method_id::delete_>(view, req, ctx, reg, body); break;
             case method_id::head:
-                if constexpr (detail::has_head<View, Ctx>) return handle<method_id::head>(view, req, ctx, reg, storage);
-                else if constexpr (traits::has_get) return handle<method_id::get>(view, req, ctx, reg, storage);
+                if constexpr (detail::has_head<View, Ctx>) return handle<method_id::head>(view, req, ctx, reg, body);
+                else if constexpr (traits::has_get) return handle<method_id::get>(view, req, ctx, reg, body);
                 break;
             case method_id::options:
-                if constexpr (traits::has_options) return handle<method_id::options>(view, req, ctx, reg, storage);
+                if constexpr (traits::has_options) return handle<method_id::options>(view, req, ctx, reg, body);
                 else return options_metadata(req);
             default: break;
             }
@@ -282,20 +334,27 @@ public:
 
 private:
     template <class... As>
-    static std::optional<api_error> authenticate(request& req, Ctx& ctx, const Registry& reg, detail::type_list<As...>) {
+    static std::optional<api_error> authenticate(request& req, Ctx& ctx, const Registry& reg, body_type& body,
+                                                 detail::type_list<As...>) {
         std::optional<api_error> failure;
         int index = 0;
         // Left to right; stops at the first authenticator that succeeds or fails.
-        (void)((try_one<As>(req, ctx, reg, index++, failure)) || ...);
+        (void)((try_one<As>(req, ctx, reg, body, index++, failure)) || ...);
         return failure;
     }
 
     template <class A>
-    static bool try_one(request& req, Ctx& ctx, const Registry& reg, int index, std::optional<api_error>& failure) {
+    static bool try_one(request& req, Ctx& ctx, const Registry& reg, body_type& body, int index,
+                        std::optional<api_error>& failure) {
         static_assert(authenticator_for<A, Ctx>,
                       "warden: an authenticator must define `auth_result authenticate(request&, Ctx&) const` "
                       "(Ctx is the app context, usually a template parameter)");
-        auth_result r = reg.template get<A>().authenticate(req, ctx);
+        auth_result r = [&] {
+            if constexpr (requires(const A& a) { a.authenticate(req, ctx, body); })
+                return reg.template get<A>().authenticate(req, ctx, body);
+            else
+                return reg.template get<A>().authenticate(req, ctx);
+        }();
         switch (r.status()) {
         case auth_result::state::none: return false;
         case auth_result::state::success: {
@@ -360,24 +419,12 @@ private:
     }
 
     template <method_id M>
-    static response handle(View& view, request& req, Ctx& ctx, const Registry& reg, Storage& storage) {
-        if (auto e = parse_body(req, storage, typename traits::parser_list{})) return error(req, ctx, reg, std::move(*e));
-        detail::pipeline_access::set_data(req, &storage.data);
+    static response handle(View& view, request& req, Ctx& ctx, const Registry& reg, body_type& body) {
+        // DRF parses lazily; warden parses a non-empty body right before the handler (or
+        // earlier when an authenticator asked), after authentication, permissions and
+        // throttles, so a refused request never reaches a parser.
+        if (auto& e = body.parse()) return error(req, ctx, reg, *e);
         return detail::call_handler<M>(view, req, ctx);
-    }
-
-    // DRF parses lazily; warden parses a non-empty body right before the handler, after
-    // authentication and permissions, so unauthenticated requests never reach a parser.
-    template <class... Ps>
-    static std::optional<api_error> parse_body(request& req, Storage& storage, detail::type_list<Ps...>) {
-        if (req.body().empty()) return std::nullopt;
-        std::string_view ct = req.content_type();
-        std::string_view media = detail::media_type_of(ct);
-        std::optional<api_error> result;
-        bool matched = ((boost::beast::iequals(media, Ps::media_type) &&
-                         (result = Ps{}.parse(req.body(), ct, storage.data), true)) || ...);
-        if (!matched) return errors::unsupported_media_type(ct);
-        return result;
     }
 
     static response options_metadata(request& req);
