@@ -3,7 +3,8 @@
 # GET /api/profile/ of
 #   reference_site   warden's reference site (SQLite store: token routes run on the
 #                    server's blocking pool), on a fresh database in a temporary folder
-#   bench_site       the same route on a memory_store (benchmarks/bench_site.cpp)
+#   bench_site       the same route on a memory_store (benchmarks/bench_site.cpp), with
+#                    the access log as reference_site writes it; bench_site_nolog without
 #   drf              the project's DRF reference (tests/conformance/drf_site) under
 #                    gunicorn with 2 workers
 #   bare_beast       a minimal Beast server answering the same JSON without auth: the
@@ -87,6 +88,14 @@ PIDS+=($!)
 wait_port "$SITE_PORT" $!
 SITE_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/site.out")
 
+# The same without the access log (one line, one write(2) to stderr, per request), to
+# show what logging costs.
+NOLOG_PORT=$(free_port)
+"$SITE_BIN" --port "$NOLOG_PORT" --threads "$SERVER_THREADS" --no-access-log >"$TMP/nolog.out" 2>"$TMP/nolog.log" &
+PIDS+=($!)
+wait_port "$NOLOG_PORT" $!
+NOLOG_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/nolog.out")
+
 DRF_PORT=$(free_port)
 "$PY" "$ROOT/tests/conformance/drf_site/serve.py" --port "$DRF_PORT" --db "$TMP/drf.sqlite3" --fresh --workers 2 \
     >"$TMP/drf.out" 2>"$TMP/drf.log" &
@@ -100,9 +109,11 @@ BARE_PORT=$(free_port)
 PIDS+=($!)
 wait_port "$BARE_PORT" $!
 
-declare -A PORT=([reference_site]=$REF_PORT [bench_site]=$SITE_PORT [drf]=$DRF_PORT [bare_beast]=$BARE_PORT)
-declare -A TOKEN=([reference_site]=$REF_TOKEN [bench_site]=$SITE_TOKEN [drf]=$DRF_TOKEN [bare_beast]=unused)
-NAMES=(reference_site bench_site drf bare_beast)
+declare -A PORT=([reference_site]=$REF_PORT [bench_site]=$SITE_PORT [bench_site_nolog]=$NOLOG_PORT [drf]=$DRF_PORT
+                 [bare_beast]=$BARE_PORT)
+declare -A TOKEN=([reference_site]=$REF_TOKEN [bench_site]=$SITE_TOKEN [bench_site_nolog]=$NOLOG_TOKEN [drf]=$DRF_TOKEN
+                  [bare_beast]=unused)
+NAMES=(reference_site bench_site bench_site_nolog drf bare_beast)
 
 # Every server must answer alice's profile before it is measured.
 for n in "${NAMES[@]}"; do
@@ -166,14 +177,16 @@ res["ratios"] = {
     "bench_site/drf": ratio("bench_site", "drf"),
     "reference_site/bare_beast": ratio("reference_site", "bare_beast"),
     "bench_site/bare_beast": ratio("bench_site", "bare_beast"),
+    "bench_site_nolog/bare_beast": ratio("bench_site_nolog", "bare_beast"),
 }
 json.dump(res, open(out_file, "w"), indent=2)
 print("\n%-16s %12s %10s" % ("server", "req/s", "p99 ms"))
-for name in ("reference_site", "bench_site", "drf", "bare_beast"):
+for name in ("reference_site", "bench_site", "bench_site_nolog", "drf", "bare_beast"):
     if name in s:
         print("%-16s %12.0f %10.2f" % (name, s[name]["rps_median"], s[name]["p99_ms_median"]))
 print()
-targets = {"reference_site/drf": 50, "bench_site/drf": 50, "reference_site/bare_beast": 0.8, "bench_site/bare_beast": 0.8}
+targets = {"reference_site/drf": 50, "bench_site/drf": 50, "reference_site/bare_beast": 0.8, "bench_site/bare_beast": 0.8,
+           "bench_site_nolog/bare_beast": 0.8}
 for k, v in res["ratios"].items():
     if v is not None:
         print("%-28s %8.2f   target >= %g: %s" % (k, v, targets[k], "met" if v >= targets[k] else "MISSED"))

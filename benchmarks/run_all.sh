@@ -7,6 +7,7 @@
 #
 #   benchmarks/run_all.sh     (environment: BENCH_REPETITIONS=5, BENCH_MIN_TIME=0.2,
 #                              CALLGRIND_ITERATIONS=2000, SKIP_E2E=1, SKIP_COMPILE=1,
+#                              SKIP_BUILD=1 to use the binaries already built,
 #                              plus e2e.sh's and compile_time.sh's variables)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,9 +31,11 @@ mkdir -p "$OUT"
 rm -f "$OUT"/machine.json "$OUT"/dispatch*.json "$OUT"/jwt*.json "$OUT"/*.dat
 [ "${SKIP_E2E:-0}" = 1 ] || rm -f "$OUT/e2e.json"
 [ "${SKIP_COMPILE:-0}" = 1 ] || rm -f "$OUT/compile_time.json"
-WARDEN_BUILD=$BUILD configure -DWARDEN_BUILD_BENCHMARKS=ON -DWARDEN_BUILD_EXAMPLES=ON
-echo "run_all: building (Release, $BUILD)"
-cmake --build "$BUILD" --target bench_dispatch bench_jwt bench_site bare_beast reference_site -j 2 >/dev/null
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    WARDEN_BUILD=$BUILD configure -DWARDEN_BUILD_BENCHMARKS=ON -DWARDEN_BUILD_EXAMPLES=ON
+    echo "run_all: building (Release, $BUILD)"
+    cmake --build "$BUILD" --target bench_dispatch bench_jwt bench_site bare_beast reference_site -j 2 >/dev/null
+fi
 BIN=$BUILD/benchmarks
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
