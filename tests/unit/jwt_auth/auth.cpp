@@ -355,3 +355,25 @@ TEST_CASE("a verify-only service authenticates with a JWK Set and refuses unknow
     CHECK(c.get("/api/jwt/profile/", {{"Authorization", bearer(with_kid(k1, "three"))}}).status() == 401);
     CHECK(c.get("/api/jwt/profile/", {{"Authorization", bearer(mint(access_claims(1, t0), k1))}}).status() == 401);   // no kid
 }
+
+TEST_CASE("rotating the signing key: a key set verifies old and new tokens by kid", "[jwt_auth][keys]") {
+    std::string old_secret = "old-secret-0123456789abcdef0123456789ab", new_secret = "new-secret-0123456789abcdef0123456789ab";
+    auto old_key = jwt::key::hmac(jwt::algorithm::hs256, old_secret).with_kid("2024");
+    auto new_key = jwt::key::hmac(jwt::algorithm::hs256, new_secret).with_kid("2025");
+    memory_store db;
+    seed(db);
+    auto site = app<route<"/api/token/", jwt::token_obtain_pair>, route<"/api/jwt/profile/", profile_api>>(
+        db, app_settings(), jwt::keys(refsite_jwt(), new_key, jwt::key_set{old_key, new_key}));
+    site.clock().freeze(at(t0));
+    test::client c{site};
+    auto fresh = obtain(c, "alice");
+    boost::json::object header, payload;
+    REQUIRE_FALSE(jwt::decode_unverified(fresh.access, header, payload));
+    CHECK(header.at("kid") == "2025");
+    CHECK(c.get("/api/jwt/profile/", {{"Authorization", bearer(fresh.access)}}).status() == 200);
+    auto before = jwt::sign_jwt(old_key, access_claims(2, t0));
+    CHECK(c.get("/api/jwt/profile/", {{"Authorization", bearer(before)}}).json() ==
+          boost::json::parse(R"({"username":"bob","email":"bob@example.com"})"));
+    auto unlabelled = mint(access_claims(2, t0), old_secret);
+    CHECK(c.get("/api/jwt/profile/", {{"Authorization", bearer(unlabelled)}}).json() == not_valid_for_any("Token is invalid or expired"));
+}
