@@ -345,3 +345,18 @@ TEST_CASE("a moved sqlite_store keeps working on the same file", "[store][sqlite
     CHECK(b.path() == file.path());
     CHECK(b.find_user(u.id));
 }
+
+TEST_CASE("sqlite_store sweeps throttle keys idle for more than a day on its own", "[store][sqlite]") {
+    temp_db tmp;
+    sqlite_store db{tmp.path()};
+    raw_db raw{tmp.path()};
+    const double t0 = 1'800'000'000;
+    REQUIRE(db.throttle_hit("idle", t0, 60, 5).allowed);
+    REQUIRE(db.throttle_hit("recent", t0 + 86400 - 10, 86400, 5).allowed);
+    // 1022 more hits on other keys, a day and more later: the 1024th hit sweeps.
+    for (int i = 0; i < 1021; ++i) REQUIRE(db.throttle_hit("busy", t0 + 86401 + i * 1e-3, 60, 100000).allowed);
+    CHECK(raw.integer("SELECT COUNT(*) FROM throttle WHERE cache_key = 'idle'") == 1);   // not yet
+    REQUIRE(db.throttle_hit("busy", t0 + 86402, 60, 100000).allowed);
+    CHECK(raw.integer("SELECT COUNT(*) FROM throttle WHERE cache_key = 'idle'") == 0);
+    CHECK(raw.integer("SELECT COUNT(*) FROM throttle WHERE cache_key = 'recent'") == 1);   // within a day: kept
+}

@@ -2,6 +2,8 @@
 // warden/store/concepts.hpp, with explicit times.
 #include "backends.hpp"
 
+#include <warden/server/services.hpp>
+
 #include <warden/store/concepts.hpp>
 #include <warden/token/key.hpp>
 

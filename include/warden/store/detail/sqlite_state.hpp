@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -317,6 +318,26 @@ public:
     // throttle (transaction) -------------------------------------------------------
 
     throttle_state throttle_hit(std::string_view key, double now, double window, std::size_t limit, std::error_code& ec) {
+        auto state = throttle_step(key, now, window, limit, ec);
+        // Keys nobody hits again would stay forever: every 1024th hit sweeps the keys whose
+        // newest hit is older than a day, the longest window a DRF rate can have ("N/d").
+        // After the step, which has released its connection.
+        if (!ec && (hits_since_sweep_.fetch_add(1, std::memory_order_relaxed) & 1023) == 1023) {
+            std::error_code ignored;   // a failed sweep is retried by the next one
+            (void)purge_throttle(now, longest_rate_window, ignored);
+        }
+        return state;
+    }
+
+    /// The longest window a rate in DRF's syntax has: one day.
+    static constexpr double longest_rate_window = 86400.0;
+
+    std::size_t purge_throttle(double now, double max_window, std::error_code& ec) {
+        return changed_rows(q_throttle_purge, [&](stmt_use& q) { q.bind(1, now - max_window); }, ec);
+    }
+
+private:
+    throttle_state throttle_step(std::string_view key, double now, double window, std::size_t limit, std::error_code& ec) {
         // Refused outright, as in the memory store: no key is created, nothing is read.
         if (!throttle_inputs_valid(now, window)) return ec.clear(), throttle_state{false, 0, 0.0};
         auto c = pool_.acquire_writer(ec);
@@ -359,9 +380,7 @@ public:
         return state;
     }
 
-    std::size_t purge_throttle(double now, double max_window, std::error_code& ec) {
-        return changed_rows(q_throttle_purge, [&](stmt_use& q) { q.bind(1, now - max_window); }, ec);
-    }
+public:
 
     // JWT blacklist ----------------------------------------------------------------
 
@@ -404,6 +423,8 @@ public:
     }
 
 private:
+    std::atomic<std::uint64_t> hits_since_sweep_{0};
+
     static throttle_state fail(std::error_code& ec, int rc) {
         ec = to_error(rc);
         return {false, 0, 0.0};
