@@ -50,7 +50,7 @@ JSON Web Tokens (KEY is --alg ALG with one of --secret TEXT, --secret-b64url K,
         Print header and claims WITHOUT verifying anything ("verified": false).
 
 Options:
-  --db PATH     the database file (every command accepts it)
+  --db PATH     the database file (the user and token commands accept it)
   --help        this text
 )";
 
