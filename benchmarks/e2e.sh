@@ -109,6 +109,9 @@ BARE_PORT=$(free_port)
 PIDS+=($!)
 wait_port "$BARE_PORT" $!
 
+# The servers' process ids, in the order started (gunicorn's workers are its children).
+declare -A SPID=([reference_site]=${PIDS[0]} [bench_site]=${PIDS[1]} [bench_site_nolog]=${PIDS[2]} [drf]=${PIDS[3]}
+                 [bare_beast]=${PIDS[4]})
 declare -A PORT=([reference_site]=$REF_PORT [bench_site]=$SITE_PORT [bench_site_nolog]=$NOLOG_PORT [drf]=$DRF_PORT
                  [bare_beast]=$BARE_PORT)
 declare -A TOKEN=([reference_site]=$REF_TOKEN [bench_site]=$SITE_TOKEN [bench_site_nolog]=$NOLOG_TOKEN [drf]=$DRF_TOKEN
@@ -124,6 +127,17 @@ for n in "${NAMES[@]}"; do
     fi
 done
 
+# CPU time (user + system, clock ticks) of a process and its descendants: what the
+# server spent, whatever else the shared machine was doing.
+tree_ticks() {
+    local sum c
+    sum=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}')
+    sum=${sum:-0}
+    for c in $(pgrep -P "$1"); do sum=$((sum + $(tree_ticks "$c"))); done
+    echo "$sum"
+}
+HZ=$(getconf CLK_TCK)
+
 # --- measure ------------------------------------------------------------------------
 : >"$TMP/runs.txt"
 for round in $(seq "$ROUNDS"); do
@@ -132,11 +146,15 @@ for round in $(seq "$ROUNDS"); do
         hdr="Authorization: Token ${TOKEN[$n]}"
         wrk -t "$THREADS" -c "$CONNECTIONS" -d 2s -H "$hdr" "$url" >/dev/null   # warm-up
         load=$(cut -d' ' -f1 /proc/loadavg)
+        t0=$(tree_ticks "${SPID[$n]}")
         wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 10s --latency -H "$hdr" "$url" >"$TMP/wrk.txt"
+        t1=$(tree_ticks "${SPID[$n]}")
+        requests=$(awk '/requests in/ {print $1}' "$TMP/wrk.txt")
+        cpu_us=$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v r="$requests" 'BEGIN {printf "%.2f", (r > 0 ? d / hz * 1e6 / r : 0)}')
         rps=$(awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk.txt")
         p99=$(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")
         errors=$(awk '/Non-2xx|Socket errors/ {print}' "$TMP/wrk.txt" | tr '\n' ' ')
-        echo "$round $n $rps $p99 $load $errors" | tee -a "$TMP/runs.txt"
+        echo "$round $n $rps $p99 $load $cpu_us $errors" | tee -a "$TMP/runs.txt"
     done
 done
 
@@ -157,8 +175,8 @@ for line in open(runs_file):
     parts = line.split()
     if len(parts) < 5:
         continue
-    _, name, rps, p99, load = parts[:5]
-    runs.setdefault(name, []).append((float(rps), seconds(p99), " ".join(parts[5:])))
+    _, name, rps, p99, load, cpu_us = parts[:6]
+    runs.setdefault(name, []).append((float(rps), seconds(p99), " ".join(parts[6:]), float(cpu_us)))
     loads.append(float(load))
 res = {"duration_s": int(duration), "connections": int(conns), "wrk_threads": int(threads),
        "server_threads": int(server_threads), "load_avg_1min": loads, "servers": {}}
@@ -167,6 +185,8 @@ for name, rs in runs.items():
         "rps_median": statistics.median(r[0] for r in rs),
         "p99_ms_median": statistics.median(r[1] for r in rs) * 1e3,
         "rps_runs": [r[0] for r in rs],
+        "cpu_us_per_request_median": statistics.median(r[3] for r in rs),
+        "cpu_us_runs": [r[3] for r in rs],
         "errors": [r[2] for r in rs if r[2]],
     }
 s = res["servers"]
@@ -179,15 +199,27 @@ res["ratios"] = {
     "bench_site/bare_beast": ratio("bench_site", "bare_beast"),
     "bench_site_nolog/bare_beast": ratio("bench_site_nolog", "bare_beast"),
 }
+# The same comparisons on server CPU time per request (steadier on a shared machine):
+# baseline CPU per request / server CPU per request, so higher is better, as throughput.
+def cpu_ratio(a, b):
+    if a in s and b in s and s[a]["cpu_us_per_request_median"]:
+        return s[b]["cpu_us_per_request_median"] / s[a]["cpu_us_per_request_median"]
+    return None
+res["cpu_ratios"] = {k: cpu_ratio(*k.split("/")) for k in res["ratios"]}
 json.dump(res, open(out_file, "w"), indent=2)
-print("\n%-16s %12s %10s" % ("server", "req/s", "p99 ms"))
+print("\n%-18s %12s %10s %16s" % ("server", "req/s", "p99 ms", "server CPU us/req"))
 for name in ("reference_site", "bench_site", "bench_site_nolog", "drf", "bare_beast"):
     if name in s:
-        print("%-16s %12.0f %10.2f" % (name, s[name]["rps_median"], s[name]["p99_ms_median"]))
+        print("%-18s %12.0f %10.2f %16.1f" % (name, s[name]["rps_median"], s[name]["p99_ms_median"],
+                                             s[name]["cpu_us_per_request_median"]))
 print()
 targets = {"reference_site/drf": 50, "bench_site/drf": 50, "reference_site/bare_beast": 0.8, "bench_site/bare_beast": 0.8,
            "bench_site_nolog/bare_beast": 0.8}
+print("%-28s %10s %10s" % ("ratio", "req/s", "CPU/req"))
 for k, v in res["ratios"].items():
+    c = res["cpu_ratios"].get(k)
     if v is not None:
-        print("%-28s %8.2f   target >= %g: %s" % (k, v, targets[k], "met" if v >= targets[k] else "MISSED"))
+        print("%-28s %10.2f %10s   target >= %g: %s (throughput), %s (CPU)" % (
+            k, v, "-" if c is None else "%.2f" % c, targets[k], "met" if v >= targets[k] else "MISSED",
+            "-" if c is None else ("met" if c >= targets[k] else "MISSED")))
 PYEOF

@@ -100,7 +100,8 @@ if dispatch:
     w("")
     w("| case | CPU time (median) | wall | instructions/request (callgrind) | heap allocs/request | OpenSSL allocs/request | CPU ratio to handwritten | instruction ratio |")
     w("|---|---:|---:|---:|---:|---:|---:|---:|")
-    order = ["dispatch_handwritten", "dispatch_warden", "dispatch_virtual", "dispatch_routes/1", "dispatch_routes/10",
+    order = ["dispatch_handwritten", "dispatch_warden", "dispatch_virtual", "dispatch_warden_one_hash",
+             "dispatch_routes/1", "dispatch_routes/10",
              "dispatch_routes/100", "dispatch_routes/1000"]
     for name in order:
         if name not in dispatch:
@@ -185,29 +186,56 @@ if e2e:
           e2e["wrk_threads"], e2e["connections"], e2e["duration_s"], len(next(iter(s.values()))["rps_runs"]),
           e2e["server_threads"], ", ".join("%.1f" % x for x in e2e["load_avg_1min"])))
     w("")
-    w("| server | requests/s (median) | runs | p99 latency | vs DRF | vs bare Beast |")
-    w("|---|---:|---|---:|---:|---:|")
+    w("Two measures: throughput (requests/s from wrk) and the server's own CPU time per request (user + system "
+      "time of the server's processes during the run, from /proc, divided by the requests served). On this "
+      "shared, loaded machine the second is the steadier one: it does not depend on how much CPU the other "
+      "engineers' compilers left to the server. Ratios are given so that higher is better for both "
+      "(throughput / baseline throughput, baseline CPU per request / CPU per request).")
+    w("")
+    w("| server | requests/s (median) | runs | p99 latency | server CPU per request | vs DRF (req/s, CPU) | vs bare Beast (req/s, CPU) |")
+    w("|---|---:|---|---:|---:|---:|---:|")
     labels = {"reference_site": "reference_site (SQLite, blocking pool)", "bench_site": "bench_site (memory_store)",
               "bench_site_nolog": "bench_site without access log",
               "drf": "DRF reference (gunicorn, 2 workers)", "bare_beast": "bare Beast (no auth): ceiling"}
+
+    def both(x, base):
+        if base not in s:
+            return "—"
+        r = x["rps_median"] / s[base]["rps_median"]
+        c = x.get("cpu_us_per_request_median")
+        cb = s[base].get("cpu_us_per_request_median")
+        if c and cb:
+            return "%.2f, %.2f" % (r, cb / c)
+        return "%.2f" % r
+
     for name in ("reference_site", "bench_site", "bench_site_nolog", "drf", "bare_beast"):
         if name not in s:
             continue
         x = s[name]
-        vd = x["rps_median"] / s["drf"]["rps_median"] if "drf" in s else None
-        vb = x["rps_median"] / s["bare_beast"]["rps_median"] if "bare_beast" in s else None
-        w("| %s | %.0f | %s | %.2f ms | %s | %s |" % (labels[name], x["rps_median"], ", ".join("%.0f" % v for v in x["rps_runs"]),
-                                                     x["p99_ms_median"], "—" if vd is None else "%.1f×" % vd,
-                                                     "—" if vb is None else "%.2f" % vb))
+        cpu = x.get("cpu_us_per_request_median")
+        w("| %s | %.0f | %s | %.2f ms | %s | %s | %s |" % (
+            labels[name], x["rps_median"], ", ".join("%.0f" % v for v in x["rps_runs"]), x["p99_ms_median"],
+            "—" if cpu is None else "%.1f µs" % cpu, both(x, "drf"), both(x, "bare_beast")))
     w("")
     rt = e2e["ratios"]
+    ct_ = e2e.get("cpu_ratios", {})
     for key, label, lim in (("reference_site/drf", "end to end ≥ 50 × DRF (reference_site, SQLite)", 50),
                             ("bench_site/drf", "end to end ≥ 50 × DRF (memory_store)", 50),
                             ("reference_site/bare_beast", "end to end ≥ 0.8 × bare Beast (reference_site, SQLite)", 0.8),
                             ("bench_site/bare_beast", "end to end ≥ 0.8 × bare Beast (memory_store)", 0.8),
                             ("bench_site_nolog/bare_beast", "end to end ≥ 0.8 × bare Beast (memory_store, no access log)", 0.8)):
-        if rt.get(key) is not None:
-            targets.append((label, "%.2f" % rt[key], rt[key] >= lim))
+        if rt.get(key) is None:
+            continue
+        c = ct_.get(key)
+        if c is None:
+            targets.append((label, "%.2f (throughput)" % rt[key], rt[key] >= lim))
+        else:
+            ok_t, ok_c = rt[key] >= lim, c >= lim
+            verdict_text = ok_t and ok_c
+            m = "%.2f (throughput), %.2f (server CPU per request)" % (rt[key], c)
+            if ok_t != ok_c:
+                m += "; met on %s only" % ("throughput" if ok_t else "CPU per request")
+            targets.append((label, m, verdict_text))
 
 # --- compile time ---------------------------------------------------------------------
 if ct:
