@@ -293,11 +293,12 @@ set ytics nomirror
 set y2tics
 set yrange [0:*]
 set y2range [0:*]
+set offsets 0, 0, graph 0.12, 0
 set key bottom right
 set grid
 plot '%s' using 1:2 with linespoints lw 2 pt 7 title 'dispatch_routes/N (time)', \\
      '%s' using 1:3 axes x1y2 with linespoints lw 2 pt 5 dt 2 title 'dispatch_routes/N (instructions)', \\
-     '%s' using 1:4 with lines lw 1 dt 3 title 'dispatch_handwritten (time)'
+     '%s' using 1:4 with lines lw 2 dt 3 title 'dispatch_handwritten, the floor (time)'
 """ % (os.path.join(plot_dir, "dispatch_routes.png"), dat, dat, dat)
     subprocess.run(["gnuplot"], input=script.encode(), check=True)
 if e2e:
