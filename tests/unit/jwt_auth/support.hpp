@@ -18,6 +18,8 @@
 #include <warden/test/client.hpp>
 #include <warden/token/obtain.hpp>
 
+#include <support/backends.hpp>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
@@ -25,11 +27,13 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <system_error>
-#include <tuple>
 #include <utility>
 
 namespace jwt_auth_test {
+
+using warden_test::backends;
+using warden_test::memory_backend;
+using warden_test::sqlite_backend;
 
 /// The DRF reference's SIGNING_KEY (42 bytes).
 inline constexpr std::string_view secret = "reference-jwt-signing-key-0123456789abcdef";
@@ -85,37 +89,6 @@ void set_active(Store& db, std::string_view name, bool active) {
     u.is_active = active;
     REQUIRE_FALSE(db.update_user(u));
 }
-
-// A SQLite file in the temporary directory, removed with its companions at the end.
-class temp_db {
-public:
-    temp_db()
-        : path_((std::filesystem::temp_directory_path() / ("warden-jwt-auth-test-" + warden::crypto::random_hex(8) + ".db"))
-                    .string()) {}
-    temp_db(const temp_db&) = delete;
-    temp_db& operator=(const temp_db&) = delete;
-    ~temp_db() {
-        std::error_code ec;
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
-    }
-    const std::string& path() const noexcept { return path_; }
-
-private:
-    std::string path_;
-};
-
-struct memory_backend {
-    static constexpr const char* name = "memory";
-    warden::memory_store store;
-};
-
-struct sqlite_backend {
-    static constexpr const char* name = "sqlite";
-    temp_db file;   // first: the store closes before the file is removed
-    warden::sqlite_store store{file.path()};
-};
-
-using backends = std::tuple<memory_backend, sqlite_backend>;
 
 // What authenticated the request, for checking `auth()`.
 template <class Auth>

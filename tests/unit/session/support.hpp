@@ -8,25 +8,25 @@
 #include <warden/auth/token_auth.hpp>
 #include <warden/core/fields.hpp>
 #include <warden/crypto/password.hpp>
-#include <warden/crypto/random.hpp>
 #include <warden/session/views.hpp>
 #include <warden/store/memory_store.hpp>
 #include <warden/store/sqlite_store.hpp>
 #include <warden/test/client.hpp>
 #include <warden/token/obtain.hpp>
 
+#include <support/backends.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
-#include <tuple>
 #include <vector>
 
 namespace session_test {
+
+using warden_test::backends;
 
 inline constexpr std::uint32_t test_iterations = 1000;
 
@@ -59,37 +59,6 @@ void seed(Store& db) {
     add_user(db, "carol");
     add_user(db, "dave", false, false);
 }
-
-// A SQLite file in the temporary directory, removed with its companions at the end.
-class temp_db {
-public:
-    temp_db()
-        : path_((std::filesystem::temp_directory_path() / ("warden-session-test-" + warden::crypto::random_hex(8) + ".db"))
-                    .string()) {}
-    temp_db(const temp_db&) = delete;
-    temp_db& operator=(const temp_db&) = delete;
-    ~temp_db() {
-        std::error_code ec;
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
-    }
-    const std::string& path() const noexcept { return path_; }
-
-private:
-    std::string path_;
-};
-
-struct memory_backend {
-    static constexpr const char* name = "memory";
-    warden::memory_store store;
-};
-
-struct sqlite_backend {
-    static constexpr const char* name = "sqlite";
-    temp_db file;   // first: the store closes before the file is removed
-    warden::sqlite_store store{file.path()};
-};
-
-using backends = std::tuple<memory_backend, sqlite_backend>;
 
 // The reference site's views that sessions touch.
 struct dashboard_api : warden::api_view<warden::permissions<warden::is_authenticated>> {

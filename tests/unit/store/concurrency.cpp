@@ -1,6 +1,6 @@
 // Concurrency: many threads on one store lose nothing and let nothing extra through.
 // Thread and iteration counts are modest: CI runs this on 2 cores.
-#include "backends.hpp"
+#include <support/backends.hpp>
 
 #include <warden/token/key.hpp>
 
@@ -15,7 +15,7 @@
 #include <vector>
 
 using namespace warden;
-using store_test::backends;
+using warden_test::backends;
 
 namespace {
 

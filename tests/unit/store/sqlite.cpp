@@ -1,6 +1,6 @@
 // What only the SQLite backend has: a file that outlives the process, its schema and
 // migrations, refusal of files it must not touch, WAL, busy handling.
-#include "backends.hpp"
+#include <support/backends.hpp>
 
 #include <warden/store/detail/sqlite.hpp>
 #include <warden/store/detail/sqlite_schema.hpp>
@@ -22,7 +22,7 @@
 #include <vector>
 
 using namespace warden;
-using store_test::temp_db;
+using warden_test::temp_db;
 namespace sq = warden::detail::sqlite;
 
 namespace {

@@ -1,6 +1,6 @@
 // The store suite every backend passes: each member of each concept in
 // warden/store/concepts.hpp, with explicit times.
-#include "backends.hpp"
+#include <support/backends.hpp>
 
 #include <warden/server/services.hpp>
 
@@ -14,7 +14,7 @@
 #include <string>
 
 using namespace warden;
-using store_test::backends;
+using warden_test::backends;
 
 namespace {
 

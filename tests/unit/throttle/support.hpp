@@ -9,6 +9,8 @@
 #include <warden/test/client.hpp>
 #include <warden/throttle/builtin.hpp>
 
+#include <support/backends.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -23,6 +25,9 @@
 #include <unistd.h>
 
 namespace fixtures {
+
+using warden_test::backends;
+using warden_test::temp_db;
 
 // "Authorization: Test <name>": alice (id 1), bob (id 2, staff), carol (id 3); any
 // other name fails.
@@ -54,35 +59,6 @@ void freeze_at(Site& site, double offset_seconds) {
     site.clock().freeze(t0 + std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                  std::chrono::duration<double>(offset_seconds)));
 }
-
-// A path in the temporary directory, removed (with SQLite's companions) on destruction.
-class temp_db {
-public:
-    temp_db()
-        : path_((std::filesystem::temp_directory_path() / ("warden-throttle-test-" + warden::crypto::random_hex(8) + ".db"))
-                    .string()) {}
-    temp_db(const temp_db&) = delete;
-    temp_db& operator=(const temp_db&) = delete;
-    ~temp_db() {
-        std::error_code ec;
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
-    }
-    const std::string& path() const noexcept { return path_; }
-
-private:
-    std::string path_;
-};
-
-struct memory_backend {
-    static constexpr const char* name = "memory";
-    warden::memory_store store;
-};
-struct sqlite_backend {
-    static constexpr const char* name = "sqlite";
-    temp_db file;   // declared first: the store closes before the file is removed
-    warden::sqlite_store store{file.path()};
-};
-using backends = std::tuple<memory_backend, sqlite_backend>;
 
 // Runs `script` with Debian's python3 (the one with DRF) and returns its stdout, or
 // nullopt when python3 or DRF is missing (the script prints "NO-DRF" then). A script

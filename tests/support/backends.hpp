@@ -1,8 +1,14 @@
-// The backends the shared store suite runs against. Each test gets a fresh store; the
-// SQLite one lives in a new temporary file that is removed (with its -wal and -shm
-// companions) when the test ends.
-#ifndef WARDEN_TESTS_UNIT_STORE_BACKENDS_HPP
-#define WARDEN_TESTS_UNIT_STORE_BACKENDS_HPP
+// The store backends that the unit tests run against, for Catch2's
+// TEMPLATE_LIST_TEST_CASE: each test gets a fresh store; the SQLite one lives in a new
+// temporary file that is removed (with its -wal, -shm and -journal companions) when the
+// test ends.
+//
+//     TEMPLATE_LIST_TEST_CASE("...", "[area][component]", warden_test::backends) {
+//         TestType b;
+//         b.store.create_user(...);
+//     }
+#ifndef WARDEN_TESTS_SUPPORT_BACKENDS_HPP
+#define WARDEN_TESTS_SUPPORT_BACKENDS_HPP
 
 #include <warden/crypto/random.hpp>
 #include <warden/store/memory_store.hpp>
@@ -13,13 +19,14 @@
 #include <system_error>
 #include <tuple>
 
-namespace store_test {
+namespace warden_test {
 
-/// A path in the temporary directory that no other test uses, removed on destruction.
+/// A path in the temporary directory that no other test uses; the file and SQLite's
+/// companions are removed on destruction.
 class temp_db {
 public:
     temp_db()
-        : path_((std::filesystem::temp_directory_path() / ("warden-store-test-" + warden::crypto::random_hex(8) + ".db"))
+        : path_((std::filesystem::temp_directory_path() / ("warden-test-" + warden::crypto::random_hex(8) + ".db"))
                     .string()) {}
     temp_db(const temp_db&) = delete;
     temp_db& operator=(const temp_db&) = delete;
@@ -46,6 +53,6 @@ struct sqlite_backend {
 
 using backends = std::tuple<memory_backend, sqlite_backend>;
 
-} // namespace store_test
+} // namespace warden_test
 
 #endif
