@@ -45,14 +45,18 @@ struct basic_token_auth {
         if (words.count == 1) return fail("Invalid token header. No credentials provided.");
         if (words.count > 2) return fail("Invalid token header. Token string should not contain spaces.");
         std::string_view key = words.second;
-        if (!detail::is_valid_utf8(key)) return fail("Invalid token header. Token string should not contain invalid characters.");
-        // Keys warden issues are 40 hex characters; anything else cannot match a row.
-        if (!token::is_well_formed_key(key)) return fail("Invalid token.");
+        // Keys warden issues are 40 hex characters; anything else cannot match a row
+        // (and a well-formed key is ASCII, so only others need the UTF-8 check).
+        if (!token::is_well_formed_key(key)) {
+            if (!detail::is_valid_utf8(key)) return fail("Invalid token header. Token string should not contain invalid characters.");
+            return fail("Invalid token.");
+        }
 
         auto& tokens = ctx.template get<tokens_tag>();
-        const auto digest = token::digest_key(key);
+        const auto digest = token::digest_key(key);   // hashed once per request
         auto found = tokens.find_token(digest);
-        if (!found || !token::key_matches(key, found->token.digest)) return fail("Invalid token.");
+        // The row was found by digest; confirm it in constant time all the same.
+        if (!found || !token::digests_match(digest, found->token.digest)) return fail("Invalid token.");
         if (found->token.expires_at != 0 && ctx.clock().now_seconds() >= found->token.expires_at) {
             tokens.remove_token(digest);
             return fail("Invalid token.");
@@ -60,13 +64,24 @@ struct basic_token_auth {
         if (!found->owner || !found->owner->is_active) return fail("User inactive or deleted.");
         auth_info info;
         info.scheme = scheme;
-        info.credential_id.assign(token::digest_key_hex(key).data(), 8);   // a digest prefix: identifies, reveals nothing
+        info.credential_id = digest_prefix(digest);   // identifies the token, reveals nothing
         info.expires_at = found->token.expires_at;
         return auth_result::success(std::move(found->owner), std::move(info));
     }
 
 private:
     static auth_result fail(const char* message) { return auth_result::failure(errors::authentication_failed(message)); }
+
+    // The first 4 bytes of the digest in hex: 8 characters, within std::string's inline buffer.
+    static std::string digest_prefix(const token::key_digest& d) {
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string out(8, '0');
+        for (std::size_t i = 0; i < 4; ++i) {
+            out[2 * i] = hex[d[i] >> 4];
+            out[2 * i + 1] = hex[d[i] & 0xf];
+        }
+        return out;
+    }
 };
 
 /// DRF's TokenAuthentication: `Authorization: Token <key>`.

@@ -21,7 +21,6 @@
 
 #include <warden/crypto/base64.hpp>
 #include <warden/jwt/algorithm.hpp>
-#include <warden/jwt/detail/base64.hpp>
 #include <warden/jwt/detail/header.hpp>
 #include <warden/jwt/detail/json.hpp>
 #include <warden/jwt/error.hpp>
@@ -121,7 +120,7 @@ template <class Select>
 std::error_code check_header(std::string_view header_b64, const verify_options& opt, Select&& select,
                              const key*& chosen, header_info& info) {
     std::string& text = scratch().header;
-    if (!b64url_decode(header_b64, text)) return errc::bad_base64;
+    if (crypto::base64url_decode(header_b64, text)) return errc::bad_base64;
     if (text.size() > opt.lim.max_header_size) return errc::too_large;
     const header_fields* h = nullptr;
     if (auto ec = parse_header(text, opt.lim.max_depth, h)) return ec;
@@ -158,7 +157,7 @@ std::error_code verify_compact(std::string_view token, const verify_options& opt
     const key* k = nullptr;
     if (auto ec = check_header(parts.header, opt, select, k, info)) return ec;
     std::string& sig = scratch().signature;
-    if (!b64url_decode(parts.signature, sig)) return errc::bad_base64;
+    if (crypto::base64url_decode(parts.signature, sig)) return errc::bad_base64;
     return k->verify(parts.signing_input, sig);
 }
 
@@ -188,7 +187,7 @@ std::error_code verify_jws_impl(std::string_view token, const Keys& keys, std::s
     compact_parts parts;
     header_info info;
     if (auto ec = verify_compact(token, opt, select_from(keys), parts, info)) return ec;
-    if (!b64url_decode(parts.payload, payload)) return errc::bad_base64;
+    if (crypto::base64url_decode(parts.payload, payload)) return errc::bad_base64;
     return {};
 }
 

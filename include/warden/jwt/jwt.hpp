@@ -18,6 +18,7 @@
 #define WARDEN_JWT_JWT_HPP
 
 #include <warden/jwt/detail/json.hpp>
+#include <warden/crypto/base64.hpp>
 #include <warden/jwt/error.hpp>
 #include <warden/jwt/jws.hpp>
 #include <warden/jwt/key.hpp>
@@ -222,7 +223,7 @@ std::error_code verify_jwt_impl(std::string_view token, const Keys& keys, const 
     if (auto ec = verify_compact(token, rules.jws, select_from(keys), parts, info)) return ec;
     if (info.nested) return errc::nested_jwt;
     std::string& payload = scratch().payload;
-    if (!b64url_decode(parts.payload, payload)) return errc::bad_base64;
+    if (crypto::base64url_decode(parts.payload, payload)) return errc::bad_base64;
     if (auto ec = out.parse(payload, rules.jws.lim.max_depth)) return ec;
     if (auto ec = validate_claims(out.object(), rules, now)) {
         out.clear();

@@ -175,6 +175,21 @@ std::shared_ptr<const user> obtain_user(request& req, Ctx& ctx, const keys& k, s
     return u;
 }
 
+// The posted token field `field`, decoded and checked in simplejwt's order (signature
+// and expiry, blacklist, type) into `c`; or the response refusing it (field errors 400,
+// an invalid token 401).
+template <class Ctx>
+std::optional<response> read_posted_token(request& req, Ctx& ctx, const keys& k, std::string_view field, token_type type,
+                                          claims& c) {
+    field_errors errs;
+    auto raw = char_field(req.data(), field, errs);
+    if (errs) return errs.response();
+    if (auto ec = k.backend().decode(*raw, c, ctx.clock().now())) return invalid_token(ec, k);
+    if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) return invalid_token(ec, k);
+    if (auto ec = verify_token_claims(c.object(), type, k.config())) return invalid_token(ec, k);
+    return std::nullopt;
+}
+
 } // namespace detail
 
 /// POST `username` and `password`, get `{"refresh": ..., "access": ...}`: simplejwt's
@@ -222,15 +237,10 @@ struct basic_token_refresh : api_view<authentication<>, permissions<>, Parsers> 
     response post(request& req, Ctx& ctx) {
         const keys& k = ctx.template get<jwt_keys_tag>();
         const settings& cfg = k.config();
-        field_errors errs;
-        auto raw = char_field(req.data(), "refresh", errs);
-        if (errs) return errs.response();
+        claims c;
+        if (auto refused = detail::read_posted_token(req, ctx, k, "refresh", token_type::refresh, c)) return std::move(*refused);
         auto& blacklist_store = ctx.template get<jwt_blacklist_tag>();
         const auto now = ctx.clock().now();
-        claims c;
-        if (auto ec = k.backend().decode(*raw, c, now)) return detail::invalid_token(ec, k);
-        if (auto ec = check_blacklist(blacklist_store, c.object(), cfg)) return detail::invalid_token(ec, k);
-        if (auto ec = verify_token_claims(c.object(), token_type::refresh, cfg)) return detail::invalid_token(ec, k);
         auto owner = detail::active_owner(ctx.template get<users_tag>(), c.object(), cfg);
         if (!owner) return detail::no_active_account(detail::refresh_user_gone, k);
 
@@ -299,16 +309,9 @@ struct basic_token_blacklist : api_view<authentication<>, permissions<>, Parsers
     response post(request& req, Ctx& ctx) {
         const keys& k = ctx.template get<jwt_keys_tag>();
         const settings& cfg = k.config();
-        field_errors errs;
-        auto raw = char_field(req.data(), "refresh", errs);
-        if (errs) return errs.response();
-        auto& blacklist_store = ctx.template get<jwt_blacklist_tag>();
-        const auto now = ctx.clock().now();
         claims c;
-        if (auto ec = k.backend().decode(*raw, c, now)) return detail::invalid_token(ec, k);
-        if (auto ec = check_blacklist(blacklist_store, c.object(), cfg)) return detail::invalid_token(ec, k);
-        if (auto ec = verify_token_claims(c.object(), token_type::refresh, cfg)) return detail::invalid_token(ec, k);
-        (void)blacklist(blacklist_store, c.object(), cfg, jwt::detail::unix_seconds(now));
+        if (auto refused = detail::read_posted_token(req, ctx, k, "refresh", token_type::refresh, c)) return std::move(*refused);
+        (void)blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), cfg, jwt::detail::unix_seconds(ctx.clock().now()));
         return response{http::status::ok, "{}"};
     }
 
@@ -360,14 +363,9 @@ struct basic_token_refresh_sliding : api_view<authentication<>, permissions<>, P
     response post(request& req, Ctx& ctx) {
         const keys& k = ctx.template get<jwt_keys_tag>();
         const settings& cfg = k.config();
-        field_errors errs;
-        auto raw = char_field(req.data(), "token", errs);
-        if (errs) return errs.response();
-        const auto now = ctx.clock().now();
         claims c;
-        if (auto ec = k.backend().decode(*raw, c, now)) return detail::invalid_token(ec, k);
-        if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), cfg)) return detail::invalid_token(ec, k);
-        if (auto ec = verify_token_claims(c.object(), token_type::sliding, cfg)) return detail::invalid_token(ec, k);
+        if (auto refused = detail::read_posted_token(req, ctx, k, "token", token_type::sliding, c)) return std::move(*refused);
+        const auto now = ctx.clock().now();
         token sliding = token::from_claims(token_type::sliding, c.to_object(), now);
         if (auto ec = sliding.check_exp(cfg.sliding_token_refresh_exp_claim, cfg.leeway, now))
             return detail::invalid_token(ec, k);

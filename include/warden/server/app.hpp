@@ -66,15 +66,6 @@ inline constexpr bool is_settings = std::is_same_v<std::remove_cvref_t<T>, warde
 template <class T>
 using service_storage = std::conditional_t<std::is_lvalue_reference_v<T>, T, std::remove_cvref_t<T>>;
 
-// The unique policy types used by all routes, for the registry.
-template <class List, class... Lists>
-struct unique_types { using type = List; };
-template <class List, class T, class... Ts, class... Lists>
-struct unique_types<List, type_list<T, Ts...>, Lists...>
-    : unique_types<typename push_unique<List, T>::type, type_list<Ts...>, Lists...> {};
-template <class List, class... Lists>
-struct unique_types<List, type_list<>, Lists...> : unique_types<List, Lists...> {};
-
 // The app's registry of shared policy instances: one per policy type, built at start
 // (from the context when the policy takes one, e.g. to read its rate from settings),
 // shared by every request. A Boost.Hana map keyed by type.
@@ -98,7 +89,36 @@ public:
     const P& get() const noexcept { return map_[boost::hana::type_c<P>]; }
 };
 
+// The Beast message: status, DRF's headers, queued cookies, and the body (none for HEAD).
+inline http_response finish_response(response&& r, request& req, std::string_view allow, arena* a) {
+    arena_allocator<char> alloc{a};
+    http_response out{std::piecewise_construct, std::make_tuple(std::move(r.body())), std::make_tuple(alloc)};
+    out.result(r.status());
+    out.version(req.message().version());
+    out.keep_alive(req.message().keep_alive());
+    if (!out.body().empty()) out.set(http::field::content_type, r.content_type());
+    if (!allow.empty()) out.set(http::field::allow, allow);
+    for (auto& h : r.headers()) {
+        if (h.field == http::field::unknown) out.insert(h.name, h.value);
+        else out.insert(h.field, h.value);
+    }
+    for (auto& h : req.response_headers()) out.insert(h.field, h.value);
+    out.prepare_payload();
+    if (req.method() == http::verb::head) out.body().clear();   // Content-Length stays: GET's
+    return out;
+}
+
+// One view's pipeline, from a routed request to the Beast response.
+template <class View, class Defaults, class Ctx, class Registry>
+http_response dispatch_view(Ctx& ctx, const Registry& reg, request& req, arena* a) {
+    using pipe = pipeline<View, Defaults, Ctx, Registry, body_storage>;
+    body_storage storage;
+    response r = pipe::run(req, ctx, reg, storage);
+    return finish_response(std::move(r), req, view_traits<View, Defaults, Ctx>::allow, a);
+}
+
 } // namespace detail
+
 
 /// The app: a router, a view pipeline per route, the services and the settings.
 /// Built by `warden::app<...>(...)`; not named directly.
@@ -147,9 +167,10 @@ public:
     static_assert((route_check<Routes>::value && ...));
     static_assert(sizeof(router_type) > 0);   // forms the router: its duplicate-pattern checks run here
 
-    using policies = typename detail::unique_types<detail::type_list<>,
+    // The unique policy types used by all routes, for the registry.
+    using policies = typename detail::unique<typename detail::concat<
         typename traits_of<Routes>::authenticators..., typename traits_of<Routes>::permission_list...,
-        typename traits_of<Routes>::throttle_list...>::type;
+        typename traits_of<Routes>::throttle_list...>::type>::type;
     using registry_type = detail::policy_registry<Ctx, policies>;
 
     template <class... Args>
@@ -186,31 +207,24 @@ public:
         try {
             apply_proxies(req);
             auto m = router_type::match(req.path());
-            if (!m) return finish(not_routed(req), req, {}, arena);
+            if (!m) return detail::finish_response(not_routed(req), req, {}, arena);
             detail::pipeline_access::set_params(req, m.params.data(), m.param_count);
-            return dispatch_table[static_cast<std::size_t>(m.index)](*this, req, arena);
+            return dispatch_table[static_cast<std::size_t>(m.index)](ctx_, registry_, req, arena);
         } catch (const std::exception&) {
             // A handler or store failed: a JSON 500, never a dropped connection.
             response r{http::status::internal_server_error, R"({"detail":"A server error occurred."})"};
-            return finish(std::move(r), req, {}, arena);
+            return detail::finish_response(std::move(r), req, {}, arena);
         }
     }
 
 private:
-    using dispatch_fn = http_response (*)(basic_app&, request&, detail::arena*);
-
-    template <class R>
-    static http_response dispatch_route(basic_app& self, request& req, detail::arena* arena) {
-        using traits = traits_of<R>;
-        using pipe = pipeline<typename R::view_type, Defaults, Ctx, registry_type, body_storage>;
-        body_storage storage;
-        response r = pipe::run(req, self.ctx_, self.registry_, storage);
-        return finish(std::move(r), req, traits::allow, arena);
-    }
+    using dispatch_fn = http_response (*)(Ctx&, const registry_type&, request&, detail::arena*);
 
     // A constexpr array of function pointers indexed by route: the compiled equivalent
-    // of a switch over routes (no dynamic dispatch, no type-erased callable).
-    static constexpr std::array<dispatch_fn, sizeof...(Routes)> dispatch_table{&dispatch_route<Routes>...};
+    // of a switch over routes (no dynamic dispatch, no type-erased callable). Each entry
+    // is a function of its view, not of the route list, so symbol names stay short.
+    static constexpr std::array<dispatch_fn, sizeof...(Routes)> dispatch_table{
+        &detail::dispatch_view<typename Routes::view_type, Defaults, Ctx, registry_type>...};
     static constexpr std::array<bool, sizeof...(Routes)> blocking_table{traits_of<Routes>::blocking...};
 
     template <class... Ps>
@@ -280,25 +294,6 @@ private:
             }
         }
         return response{http::status::not_found, errors::not_found().render()};
-    }
-
-    // The Beast message: status, DRF's headers, queued cookies, and the body (none for HEAD).
-    static http_response finish(response&& r, request& req, std::string_view allow, detail::arena* arena) {
-        detail::arena_allocator<char> alloc{arena};
-        http_response out{std::piecewise_construct, std::make_tuple(std::move(r.body())), std::make_tuple(alloc)};
-        out.result(r.status());
-        out.version(req.message().version());
-        out.keep_alive(req.message().keep_alive());
-        if (!out.body().empty()) out.set(http::field::content_type, r.content_type());
-        if (!allow.empty()) out.set(http::field::allow, allow);
-        for (auto& h : r.headers()) {
-            if (h.field == http::field::unknown) out.insert(h.name, h.value);
-            else out.insert(h.field, h.value);
-        }
-        for (auto& h : req.response_headers()) out.insert(h.field, h.value);
-        out.prepare_payload();
-        if (req.method() == http::verb::head) out.body().clear();   // Content-Length stays: GET's
-        return out;
     }
 
     Ctx ctx_;

@@ -118,15 +118,26 @@ inline std::array<char, key_digest_hex_length> digest_key_hex(std::string_view k
     return crypto::hex_array(digest_key(key));
 }
 
+/// Whether two digests are equal, compared in constant time: for a caller that already
+/// hashed the presented key (to look it up) and must not hash it again.
+///
+/// @code
+/// auto d = warden::token::digest_key(key);
+/// auto row = store.find_token(d);
+/// if (!row || !warden::token::digests_match(d, row->token.digest)) return invalid_token;
+/// @endcode
+inline bool digests_match(const key_digest& a, const key_digest& b) noexcept {
+    return crypto::constant_time_equal({reinterpret_cast<const char*>(a.data()), a.size()},
+                                       {reinterpret_cast<const char*>(b.data()), b.size()});
+}
+
 /// Whether `presented` is the key whose digest is `stored`, compared in constant time.
 ///
 /// @code
 /// if (!warden::token::key_matches(presented, row.digest)) return invalid_token;
 /// @endcode
 inline bool key_matches(std::string_view presented, const key_digest& stored) noexcept {
-    const key_digest d = digest_key(presented);
-    return crypto::constant_time_equal({reinterpret_cast<const char*>(d.data()), d.size()},
-                                       {reinterpret_cast<const char*>(stored.data()), stored.size()});
+    return digests_match(digest_key(presented), stored);
 }
 
 } // namespace warden::token

@@ -84,7 +84,9 @@ TEST_CASE("the store holds digests only, and a digest mismatch after lookup is r
     auto d = token::digest_key(key);
     d[31] ^= 1;
     CHECK_FALSE(token::key_matches(key, d));
+    CHECK_FALSE(token::digests_match(token::digest_key(key), d));
     CHECK(token::key_matches(key, token::digest_key(key)));
+    CHECK(token::digests_match(token::digest_key(key), token::digest_key(key)));
 }
 
 TEST_CASE("tokens expire after the configured lifetime and are then deleted", "[auth][token]") {

@@ -1,7 +1,10 @@
 #include <warden/crypto/base64.hpp>
 #include <warden/crypto/compare.hpp>
+#include <warden/crypto/random.hpp>
 
 #include <catch2/catch.hpp>
+
+#include <cstdint>
 
 using namespace warden::crypto;
 
@@ -52,4 +55,51 @@ TEST_CASE("constant_time_equal compares content and length", "[crypto][compare]"
     CHECK_FALSE(constant_time_equal("abc", "ab"));
     CHECK(constant_time_equal("", ""));
     CHECK_FALSE(constant_time_equal(std::string_view("a\0b", 3), std::string_view("a\0c", 3)));
+}
+
+namespace {
+// A deliberately plain strict decoder: the specification, one character at a time.
+bool reference_decode(std::string_view in, std::string_view alphabet, std::string& out) {
+    out.clear();
+    if (in.size() % 4 == 1) return false;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        auto d = alphabet.find(c);
+        if (d == std::string_view::npos) return false;
+        acc = (acc << 6) | static_cast<std::uint32_t>(d);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((acc >> bits) & 0xff));
+        }
+    }
+    return bits == 0 || (acc & ((1u << bits) - 1)) == 0;
+}
+} // namespace
+
+TEST_CASE("base64url decoding agrees with a plain reference decoder on random inputs", "[crypto][base64]") {
+    const std::string url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const std::string noise = url + "+/= .\xc3";
+    unsigned char rnd[4096];
+    int accepted = 0, refused = 0;
+    for (int round = 0; round < 60; ++round) {
+        REQUIRE_FALSE(random_bytes(rnd));
+        for (std::size_t at = 0; at + 24 <= sizeof rnd; at += 24) {
+            std::size_t len = rnd[at] % 23;
+            std::string in;
+            // Mostly valid characters, sometimes others, so both outcomes are common.
+            for (std::size_t i = 0; i < len; ++i) in.push_back(noise[rnd[at + 1 + i] % (rnd[at] & 1 ? noise.size() : 64)]);
+            std::string want, got = "stale";
+            bool ok_ref = reference_decode(in, url, want);
+            bool ok = !base64url_decode(in, got);
+            INFO("input '" << in << "'");
+            REQUIRE(ok == ok_ref);
+            if (ok_ref) CHECK(got == want);
+            else CHECK(got.empty());
+            (ok_ref ? accepted : refused) += 1;
+        }
+    }
+    CHECK(accepted > 1000);
+    CHECK(refused > 1000);
 }

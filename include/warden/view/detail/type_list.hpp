@@ -30,12 +30,27 @@ struct push_unique<type_list<Ts...>, T> {
     using type = std::conditional_t<(std::is_same_v<T, Ts> || ...), type_list<Ts...>, type_list<Ts..., T>>;
 };
 
-template <class List, class... More>
-struct concat;
+// Folds over these two operators (declared only, used in decltype) join lists without
+// template recursion, so an app of a thousand routes stays within the compiler's
+// default instantiation depth.
+template <class... Ts, class... Us>
+type_list<Ts..., Us...> operator+(type_list<Ts...>, type_list<Us...>);
+template <class... Ts, class U>
+typename push_unique<type_list<Ts...>, U>::type operator|(type_list<Ts...>, std::type_identity<U>);
+
+// The concatenation of type_lists.
+template <class... Lists>
+struct concat {
+    using type = decltype((type_list<>{} + ... + Lists{}));
+};
+
+// The types of a type_list without repeats, in first-seen order.
+template <class List>
+struct unique;
 template <class... Ts>
-struct concat<type_list<Ts...>> { using type = type_list<Ts...>; };
-template <class... Ts, class... Us, class... More>
-struct concat<type_list<Ts...>, type_list<Us...>, More...> : concat<type_list<Ts..., Us...>, More...> {};
+struct unique<type_list<Ts...>> {
+    using type = decltype((type_list<>{} | ... | std::type_identity<Ts>{}));
+};
 
 template <class T>
 inline constexpr bool always_false = false;
