@@ -343,7 +343,7 @@ TEST_CASE("a verify-only service authenticates with a JWK Set and refuses unknow
                        R"("},{"kty":"oct","kid":"two","alg":"HS256","k":")" + crypto::base64url_encode(k2) + R"("}]})";
     memory_store db;
     seed(db);
-    auto site = app<route<"/api/jwt/profile/", profile_api>>(db, app_settings(), jwt::keys::from_jwks(jwks));
+    auto site = app<route<"/api/jwt/profile/", profile_api>>(db, test_settings(), jwt::keys::from_jwks(jwks));
     site.clock().freeze(at(t0));
     test::client c{site};
     auto with_kid = [&](std::string_view key, std::string_view kid) {
@@ -363,7 +363,7 @@ TEST_CASE("rotating the signing key: a key set verifies old and new tokens by ki
     memory_store db;
     seed(db);
     auto site = app<route<"/api/token/", jwt::token_obtain_pair>, route<"/api/jwt/profile/", profile_api>>(
-        db, app_settings(), jwt::keys(refsite_jwt(), new_key, jwt::key_set{old_key, new_key}));
+        db, test_settings(), jwt::keys(refsite_jwt(), new_key, jwt::key_set{old_key, new_key}));
     site.clock().freeze(at(t0));
     test::client c{site};
     auto fresh = obtain(c, "alice");

@@ -19,6 +19,7 @@
 #include <warden/token/obtain.hpp>
 
 #include <support/backends.hpp>
+#include <support/users.hpp>
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -31,9 +32,15 @@
 
 namespace jwt_auth_test {
 
+// Stores and users, shared with the other test areas.
+using warden_test::add_user;
 using warden_test::backends;
+using warden_test::credentials;
 using warden_test::memory_backend;
+using warden_test::seed;
+using warden_test::set_active;
 using warden_test::sqlite_backend;
+using warden_test::test_settings;
 
 /// The DRF reference's SIGNING_KEY (42 bytes).
 inline constexpr std::string_view secret = "reference-jwt-signing-key-0123456789abcdef";
@@ -44,13 +51,6 @@ inline std::chrono::system_clock::time_point at(std::int64_t s) {
     return std::chrono::system_clock::time_point{std::chrono::seconds{s}};
 }
 
-inline warden::settings app_settings() {
-    warden::settings s;
-    s.password.iterations = 1000;
-    s.secret_key = "test-secret";
-    return s;
-}
-
 /// The reference site's SIMPLE_JWT: 5 minutes, 1 day, rotation with blacklisting.
 inline warden::jwt::settings refsite_jwt() {
     warden::jwt::settings cfg;
@@ -59,35 +59,6 @@ inline warden::jwt::settings refsite_jwt() {
     cfg.rotate_refresh_tokens = true;
     cfg.blacklist_after_rotation = true;
     return cfg;
-}
-
-template <class Store>
-std::int64_t add_user(Store& db, std::string name, bool staff = false, bool active = true) {
-    warden::user u;
-    u.username = name;
-    u.email = name + "@example.com";
-    u.is_staff = staff;
-    u.is_active = active;
-    warden::crypto::password_policy p;
-    p.iterations = 1000;
-    REQUIRE_FALSE(warden::crypto::make_password(name + "-pass", u.password, p));
-    REQUIRE_FALSE(db.create_user(u));
-    return u.id;
-}
-
-template <class Store>
-void seed(Store& db) {
-    add_user(db, "alice");
-    add_user(db, "bob", true);
-    add_user(db, "carol");
-    add_user(db, "dave", false, false);
-}
-
-template <class Store>
-void set_active(Store& db, std::string_view name, bool active) {
-    auto u = *db.find_user_by_username(name);
-    u.is_active = active;
-    REQUIRE_FALSE(db.update_user(u));
 }
 
 // What authenticated the request, for checking `auth()`.
@@ -125,7 +96,7 @@ struct any_profile_api
 };
 
 template <class Store>
-auto make_site(Store& db, warden::jwt::settings cfg = refsite_jwt(), warden::settings s = app_settings()) {
+auto make_site(Store& db, warden::jwt::settings cfg = refsite_jwt(), warden::settings s = test_settings()) {
     using namespace warden;
     return app<defaults<parsers<json_parser, form_parser>>,
                route<"/api/token/", jwt::token_obtain_pair>,
@@ -141,10 +112,6 @@ auto make_site(Store& db, warden::jwt::settings cfg = refsite_jwt(), warden::set
                route<"/api/stateless/", whoami_api<jwt::jwt_stateless_auth>>,
                route<"/api/revocable/", whoami_api<jwt::revocable_jwt_auth>>>(db, std::move(s),
                                                                               jwt::keys::hs256(secret, std::move(cfg)));
-}
-
-inline std::string credentials(std::string_view user) {
-    return std::string(R"({"username":")") + std::string(user) + R"(","password":")" + std::string(user) + R"(-pass"})";
 }
 
 struct pair {

@@ -3,6 +3,7 @@
 
 using namespace warden;
 using session_test::is_deletion;
+using session_test::set_active;
 using session_test::set_cookie;
 
 namespace {
@@ -13,13 +14,6 @@ void set_password(Store& db, std::string_view name, std::string_view password) {
     crypto::password_policy p;
     p.iterations = session_test::test_iterations;
     REQUIRE_FALSE(crypto::make_password(password, u.password, p));
-    REQUIRE_FALSE(db.update_user(u));
-}
-
-template <class Store>
-void set_active(Store& db, std::string_view name, bool active) {
-    user u = *db.find_user_by_username(name);
-    u.is_active = active;
     REQUIRE_FALSE(db.update_user(u));
 }
 

@@ -15,6 +15,7 @@
 #include <warden/token/obtain.hpp>
 
 #include <support/backends.hpp>
+#include <support/users.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -26,39 +27,15 @@
 
 namespace session_test {
 
+// Stores, and users seeded like the reference site (alice, bob staff, carol, dave
+// inactive: ids 1-4) with cheap password hashing: shared with the other test areas.
+using warden_test::add_user;
 using warden_test::backends;
-
-inline constexpr std::uint32_t test_iterations = 1000;
-
-inline warden::settings test_settings() {
-    warden::settings s;
-    s.password.iterations = test_iterations;
-    s.secret_key = "test-secret";
-    return s;
-}
-
-template <class Store>
-std::int64_t add_user(Store& db, std::string name, bool staff = false, bool active = true) {
-    warden::user u;
-    u.username = name;
-    u.email = name + "@example.com";
-    u.is_staff = staff;
-    u.is_active = active;
-    warden::crypto::password_policy p;
-    p.iterations = test_iterations;
-    REQUIRE_FALSE(warden::crypto::make_password(name + "-pass", u.password, p));
-    REQUIRE_FALSE(db.create_user(u));
-    return u.id;
-}
-
-// alice, bob (staff), carol, dave (inactive): ids 1-4, as the reference site.
-template <class Store>
-void seed(Store& db) {
-    add_user(db, "alice");
-    add_user(db, "bob", true);
-    add_user(db, "carol");
-    add_user(db, "dave", false, false);
-}
+using warden_test::credentials;
+using warden_test::seed;
+using warden_test::set_active;
+using warden_test::test_iterations;
+using warden_test::test_settings;
 
 // The reference site's views that sessions touch.
 struct dashboard_api : warden::api_view<warden::permissions<warden::is_authenticated>> {
@@ -126,10 +103,6 @@ auto make_site(Store& db, warden::settings s = test_settings()) {
                route<"/api/profile/", profile_api>, route<"/api/whoami/", whoami_api>, route<"/api/echo/", echo_api>,
                route<"/api/password/", password_api>, route<"/api/login/", login_view>,
                route<"/api/logout/", logout_view>, route<"/api/token-auth/", obtain_auth_token>>(db, std::move(s));
-}
-
-inline std::string credentials(std::string_view user) {
-    return std::string(R"({"username":")") + std::string(user) + R"(","password":")" + std::string(user) + R"(-pass"})";
 }
 
 template <class Client>

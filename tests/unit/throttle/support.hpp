@@ -10,6 +10,7 @@
 #include <warden/throttle/builtin.hpp>
 
 #include <support/backends.hpp>
+#include <support/test_auth.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -17,7 +18,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,27 +29,8 @@ namespace fixtures {
 using warden_test::backends;
 using warden_test::temp_db;
 
-// "Authorization: Test <name>": alice (id 1), bob (id 2, staff), carol (id 3); any
-// other name fails.
-struct test_auth {
-    using policy_kind = warden::authenticator_tag;
-    static constexpr std::string_view challenge = "Test";
-    static constexpr std::string_view scheme = "test";
-
-    template <class Ctx>
-    warden::auth_result authenticate(warden::request& req, Ctx&) const {
-        auto h = req.header(warden::http::field::authorization);
-        if (!h.starts_with("Test ")) return warden::auth_result::none();
-        auto name = h.substr(5);
-        auto u = std::make_shared<warden::user>();
-        if (name == "alice") u->id = 1;
-        else if (name == "bob") u->id = 2, u->is_staff = true;
-        else if (name == "carol") u->id = 3;
-        else return warden::auth_result::failure(warden::errors::authentication_failed("Unknown test user."));
-        u->username = std::string(name);
-        return warden::auth_result::success(std::move(u));
-    }
-};
+// "Authorization: Test <name>": alice (id 1), bob (id 2, staff), carol (id 3).
+using warden_test::test_auth;
 
 // 2023-11-14T22:13:20Z: a whole second, so offsets in binary fractions are exact doubles.
 inline constexpr std::chrono::sys_seconds t0{std::chrono::seconds{1'700'000'000}};
