@@ -4,7 +4,8 @@
 // Each test skips with a message when python3 or Django is missing.
 #include <warden/session/csrf.hpp>
 
-#include "support.hpp"
+#include <support/python.hpp>
+#include <support/shared_data.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -31,7 +32,7 @@ data = json.load(sys.stdin)
 )PY";
 
 std::optional<json::value> run(std::string_view body, const json::value& input) {
-    auto out = warden_test::run_django_python(std::string(django_prelude) + std::string(body), json::serialize(input));
+    auto out = warden_test::run_python(std::string(django_prelude) + std::string(body), json::serialize(input), "NO-DJANGO");
     if (!out) return std::nullopt;
     return json::parse(*out);
 }

@@ -1,6 +1,6 @@
 #include <warden/session/csrf.hpp>
 
-#include "support.hpp"
+#include <support/shared_data.hpp>
 
 #include <catch2/catch.hpp>
 

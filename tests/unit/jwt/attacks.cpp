@@ -127,26 +127,26 @@ TEST_CASE("HS256 forged with an RSA public key is refused by the RS256 key (alg 
 }
 
 TEST_CASE("the PyJWT advisory alg-confusion tokens are refused (GHSA-ffqj-6fqr-9h24)", "[jwt][attack][alg]") {
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
     const auto& v = doc->at("pyjwt_advisory_alg_confusion");
     std::string payload;
 
     // Ed25519: the 32-byte key is the second field of the OpenSSH blob.
-    std::string ed_line = jwt_test::str(v.at("ed25519_ssh_pub"));
+    std::string ed_line = warden_test::as_string(v.at("ed25519_ssh_pub"));
     std::string x = base64url_encode(ssh_blob_field(ed_line, 1));
     key ed = key::from_jwk(algorithm::eddsa, R"({"kty":"OKP","crv":"Ed25519","x":")" + x + "\"}");
-    CHECK_FALSE(verify_jws(jwt_test::str(v.at("good_EdDSA")), ed, payload));
+    CHECK_FALSE(verify_jws(warden_test::as_string(v.at("good_EdDSA")), ed, payload));
     CHECK(payload == R"({"test":1234})");
-    CHECK(verify_jws(jwt_test::str(v.at("bad_HS256_keyed_with_ssh_pub")), ed, payload) == errc::alg_mismatch);
+    CHECK(verify_jws(warden_test::as_string(v.at("bad_HS256_keyed_with_ssh_pub")), ed, payload) == errc::alg_mismatch);
 
     // ECDSA P-256: the third field is the uncompressed point 04 || x || y.
-    std::string ec_line = jwt_test::str(v.at("ecdsa_ssh_pub"));
+    std::string ec_line = warden_test::as_string(v.at("ecdsa_ssh_pub"));
     std::string point = ssh_blob_field(ec_line, 2);
     REQUIRE(point.size() == 65);
     key es = key::from_jwk(algorithm::es256, R"({"kty":"EC","crv":"P-256","x":")" + base64url_encode(point.substr(1, 32)) +
                                                  R"(","y":")" + base64url_encode(point.substr(33)) + "\"}");
-    CHECK_FALSE(verify_jws(jwt_test::str(v.at("good_ES256")), es, payload));
-    CHECK(verify_jws(jwt_test::str(v.at("bad_HS256_keyed_with_ecdsa_ssh_pub")), es, payload) == errc::alg_mismatch);
+    CHECK_FALSE(verify_jws(warden_test::as_string(v.at("good_ES256")), es, payload));
+    CHECK(verify_jws(warden_test::as_string(v.at("bad_HS256_keyed_with_ecdsa_ssh_pub")), es, payload) == errc::alg_mismatch);
 
     // The SSH key lines themselves are refused as HMAC secrets.
     for (const auto& line : {ed_line, ec_line}) {

@@ -10,7 +10,7 @@
 
 using warden::crypto::hmac;
 using warden::crypto::hmac_hash;
-using jwt_test::hex_decode;
+using warden_test::hex_decode;
 
 namespace {
 
@@ -27,16 +27,16 @@ std::string mac_hex(const hmac& m, std::string_view msg) {
 } // namespace
 
 TEST_CASE("hmac matches the RFC 4231 vectors for SHA-256, SHA-384 and SHA-512", "[crypto][hmac]") {
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
     int checked = 0;
     for (const auto& tc : doc->at("rfc4231").as_array()) {
         auto key = hex_decode(tc.at("key_hex").as_string());
         auto data = hex_decode(tc.at("data_hex").as_string());
-        std::string want256 = jwt_test::str(tc.at("sha256"));
+        std::string want256 = warden_test::as_string(tc.at("sha256"));
         if (want256.size() != 64) continue; // test case 5 is truncated: not a full MAC
         CHECK(mac_hex(hmac(hmac_hash::sha256, key), data) == want256);
-        CHECK(mac_hex(hmac(hmac_hash::sha384, key), data) == jwt_test::str(tc.at("sha384")));
-        CHECK(mac_hex(hmac(hmac_hash::sha512, key), data) == jwt_test::str(tc.at("sha512")));
+        CHECK(mac_hex(hmac(hmac_hash::sha384, key), data) == warden_test::as_string(tc.at("sha384")));
+        CHECK(mac_hex(hmac(hmac_hash::sha512, key), data) == warden_test::as_string(tc.at("sha512")));
         ++checked;
     }
     CHECK(checked == 6);
@@ -49,7 +49,7 @@ TEST_CASE("hmac gives every Wycheproof HMAC-SHA2 verdict for full-length tags", 
     };
     for (auto [name, hash] : {file{"hmac_sha256_test.json", hmac_hash::sha256}, file{"hmac_sha384_test.json", hmac_hash::sha384},
                               file{"hmac_sha512_test.json", hmac_hash::sha512}}) {
-        JWT_SHARED_JSON_OR_SKIP(doc, std::string("vectors/wycheproof/") + name);
+        WARDEN_SHARED_JSON_OR_SKIP(doc, std::string("vectors/wycheproof/") + name);
         int valid = 0, invalid = 0;
         for (const auto& g : doc->at("testGroups").as_array()) {
             // Truncated tags are not HMAC as JWS uses it; every key size is (the JWS

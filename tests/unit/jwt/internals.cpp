@@ -7,32 +7,12 @@
 #include <warden/jwt/detail/json.hpp>
 #include <warden/jwt/simplejwt.hpp>
 
+#include <support/counting_new.hpp>
+
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
-namespace {
-thread_local std::size_t heap_allocations = 0;
-}
-
-// Counting replacement of operator new for this test binary (uses malloc, so the
-// matching deletes use free; the array forms too, so tools like valgrind see matched
-// pairs).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    ++heap_allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new[](std::size_t n) { return ::operator new(n); }
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-
 using namespace warden::jwt;
+using warden_test::heap_allocations;
 
 TEST_CASE("claims serialize exactly as Python's json.dumps with compact separators", "[jwt][internals][json]") {
     auto dump = [](const std::string& json) {

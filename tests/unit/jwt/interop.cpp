@@ -3,86 +3,27 @@
 // the same way. Skipped, with a message, when python3-jwt or simplejwt is missing.
 #include "support.hpp"
 
-#include <warden/crypto/random.hpp>
 #include <warden/jwt/simplejwt.hpp>
+
+#include <support/python.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <openssl/evp.h>
-#include <openssl/pem.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 
 using namespace warden::jwt;
-namespace fs = std::filesystem;
-
-namespace {
-
-constexpr const char* python = "/usr/bin/python3";
-
-bool python_has(const char* module) {
-    if (!fs::exists(python)) return false;
-    std::string cmd = std::string(python) + " -c 'import " + module + "' >/dev/null 2>&1";
-    return std::system(cmd.c_str()) == 0;
-}
-
-// A scratch directory removed at the end of the test.
-struct temp_dir {
-    fs::path path = fs::temp_directory_path() / ("warden-jwt-interop-" + warden::crypto::random_hex(8));
-    temp_dir() { fs::create_directories(path); }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, const std::string& content) const {
-        auto p = path / name;
-        std::ofstream(p, std::ios::binary) << content;
-        return p.string();
-    }
-};
-
-// Runs `script` with one argument (a JSON file) and returns its stdout parsed as JSON.
-boost::json::value run_python(const temp_dir& dir, const std::string& script, const boost::json::value& input) {
-    std::string script_path = dir.write("script.py", script);
-    std::string input_path = dir.write("input.json", boost::json::serialize(input));
-    std::string cmd = std::string(python) + " " + script_path + " " + input_path + " 2>" + (dir.path / "stderr").string();
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe);
-    std::string out;
-    char buf[4096];
-    while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-    int status = pclose(pipe);
-    INFO("python stderr: " << jwt_test::read_file((dir.path / "stderr").string()).value_or(""));
-    REQUIRE(status == 0);
-    return boost::json::parse(out);
-}
-
-std::string pem_of(EVP_PKEY* pkey, bool priv) {
-    BIO* b = BIO_new(BIO_s_mem());
-    if (priv) PEM_write_bio_PrivateKey(b, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-    else PEM_write_bio_PUBKEY(b, pkey);
-    char* data = nullptr;
-    long n = BIO_get_mem_data(b, &data);
-    std::string s(data, static_cast<std::size_t>(n));
-    BIO_free(b);
-    return s;
-}
-
-std::string s(const boost::json::value& v) { return std::string(v.as_string()); }
-
-} // namespace
+using jwt_test::pem_of;
+using warden_test::as_string;
+using warden_test::python_has;
+using warden_test::run_python_json;
 
 TEST_CASE("PyJWT HS256 tokens verify here, and the same claims sign to the same bytes", "[jwt][interop][pyjwt]") {
     if (!python_has("jwt")) {
         WARN("skipped: /usr/bin/python3 with python3-jwt (PyJWT) is not available");
         return;
     }
-    temp_dir dir;
     const std::string secret = "interop secret, thirty-two bytes+";
-    auto out = run_python(dir, R"PY(
+    auto out = run_python_json(R"PY(
 import json, sys, jwt
 args = json.load(open(sys.argv[1]))
 payload = {"token_type": "access", "exp": 4102444800, "iat": 1700000000,
@@ -94,12 +35,12 @@ payload = {"token_type": "access", "exp": 4102444800, "iat": 1700000000,
 print(json.dumps({"token": jwt.encode(payload, args["secret"], algorithm="HS256"),
                   "payload": json.dumps(payload)}))
 )PY",
-                          boost::json::object{{"secret", secret}});
+                               boost::json::object{{"secret", secret}});
     key k = key::hmac(algorithm::hs256, secret);
-    std::string token = s(out.at("token"));
+    std::string token = as_string(out.at("token"));
     claims c;
     REQUIRE_FALSE(verify_jwt(token, k, {}, std::chrono::system_clock::now(), c));
-    boost::json::value expected = boost::json::parse(s(out.at("payload")));
+    boost::json::value expected = boost::json::parse(as_string(out.at("payload")));
     CHECK(boost::json::serialize(c.object()) == boost::json::serialize(expected));
     // Byte for byte: PyJWT's header, Python's json.dumps of the claims, the same MAC.
     CHECK(sign_jwt(k, expected.as_object()) == token);
@@ -110,7 +51,6 @@ TEST_CASE("PyJWT and warden verify each other's tokens for every algorithm", "[j
         WARN("skipped: /usr/bin/python3 with python3-jwt and python3-cryptography is not available");
         return;
     }
-    temp_dir dir;
     struct entry {
         algorithm alg;
         key signer, verifier;
@@ -146,7 +86,7 @@ TEST_CASE("PyJWT and warden verify each other's tokens for every algorithm", "[j
                                             {"public", e.public_text},
                                             {"token", sign_jwt(e.signer, claims_obj)}});
     }
-    auto out = run_python(dir, R"PY(
+    auto out = run_python_json(R"PY(
 import json, sys, jwt
 result = []
 for e in json.load(open(sys.argv[1])):
@@ -159,14 +99,14 @@ for e in json.load(open(sys.argv[1])):
     result.append({"alg": e["alg"], "verdict": verdict, "token": token})
 print(json.dumps(result))
 )PY",
-                          input);
+                               input);
     REQUIRE(out.as_array().size() == entries.size());
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const auto& r = out.as_array()[i];
-        INFO(s(r.at("alg")));
-        CHECK(s(r.at("verdict")) == "ok");
+        INFO(as_string(r.at("alg")));
+        CHECK(as_string(r.at("verdict")) == "ok");
         claims c;
-        std::error_code ec = verify_jwt(s(r.at("token")), entries[i].verifier, {}, std::chrono::system_clock::now(), c);
+        std::error_code ec = verify_jwt(as_string(r.at("token")), entries[i].verifier, {}, std::chrono::system_clock::now(), c);
         INFO(ec.message());
         CHECK_FALSE(ec);
         CHECK(c.find("sub") != nullptr);
@@ -179,7 +119,6 @@ TEST_CASE("simplejwt and warden accept each other's tokens and classify failures
         WARN("skipped: /usr/bin/python3 with simplejwt (python3-djangorestframework-simplejwt) is not available");
         return;
     }
-    temp_dir dir;
     settings cfg;
     cfg.signing_key = "interop signing key for simplejwt, long enough";
     token_backend backend{cfg};
@@ -208,7 +147,7 @@ TEST_CASE("simplejwt and warden accept each other's tokens and classify failures
     defects["bad_signature"] = tampered;
     defects["garbage"] = "abc.def.ghi";
 
-    auto out = run_python(dir, R"PY(
+    auto out = run_python_json(R"PY(
 import json, sys
 args = json.load(open(sys.argv[1]))
 import django
@@ -242,7 +181,7 @@ theirs = {"refresh": str(refresh), "access": str(refresh.access_token),
           "sliding": str(SlidingToken.for_user(user)), "user_id": user.id}
 print(json.dumps({"verified": verified, "classified": classified, "theirs": theirs}))
 )PY",
-                          boost::json::object{{"key", cfg.signing_key}, {"mine", mine}, {"defects", defects}});
+                               boost::json::object{{"key", cfg.signing_key}, {"mine", mine}, {"defects", defects}});
 
     // simplejwt accepts ours, with our claims.
     for (auto name : {"access", "refresh", "sliding"}) {
@@ -259,7 +198,7 @@ print(json.dumps({"verified": verified, "classified": classified, "theirs": thei
         claims c;
         std::error_code ec = backend.validate(kv.value().as_string(), token_type::access, c, now);
         REQUIRE(ec);
-        CHECK(simplejwt_message(ec, cfg) == s(r.at("message")));
+        CHECK(simplejwt_message(ec, cfg) == as_string(r.at("message")));
     }
     // We accept theirs.
     const auto& theirs = out.at("theirs");
@@ -271,16 +210,16 @@ print(json.dumps({"verified": verified, "classified": classified, "theirs": thei
                               row{"sliding", token_type::sliding}}) {
         INFO(name);
         claims c;
-        std::error_code ec = backend.validate(s(theirs.at(name)), type, c, std::chrono::system_clock::now());
+        std::error_code ec = backend.validate(as_string(theirs.at(name)), type, c, std::chrono::system_clock::now());
         INFO(ec.message());
         CHECK_FALSE(ec);
         CHECK(c.find("user_id") != nullptr);
         if (c.find("user_id")) CHECK(*c.find("user_id") == theirs.at("user_id"));
         // Byte for byte: re-encoding simplejwt's own claims gives simplejwt's token.
         CHECK(backend.encode(token::from_claims(type, c.to_object(), std::chrono::system_clock::now())) ==
-              s(theirs.at(name)));
+              as_string(theirs.at(name)));
     }
     claims c;
-    CHECK(backend.validate(s(theirs.at("refresh")), token_type::access, c, std::chrono::system_clock::now()) ==
+    CHECK(backend.validate(as_string(theirs.at("refresh")), token_type::access, c, std::chrono::system_clock::now()) ==
           errc::wrong_token_type);
 }

@@ -230,7 +230,7 @@ TEST_CASE("a secret from a published weak-secret list is detected", "[jwt][key][
     CHECK_FALSE(is_listed_secret("", list));
     CHECK(check_secret_not_listed("secret", list) == errc::weak_key);
     CHECK_FALSE(check_secret_not_listed("a long random secret", list));
-    if (auto text = jwt_test::read_shared("vectors/weak_hmac_secrets.txt")) {
+    if (auto text = warden_test::read_shared("vectors/weak_hmac_secrets.txt")) {
         CHECK(is_listed_secret("12345678901234567890123456789012", *text));
         CHECK_FALSE(is_listed_secret("a secret nobody has published yet 0x5f3759df", *text));
     } else {
@@ -329,7 +329,7 @@ TEST_CASE("malformed JWK members are refused", "[jwt][key][jwk]") {
 }
 
 TEST_CASE("an RSA JWK with private members signs; a mismatched private exponent is refused", "[jwt][key][jwk]") {
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
     auto full = doc->at("rfc7515_appendixA").at("A.2_RS256").at("jwk").as_object();
     key priv = key::from_jwk(algorithm::rs256, boost::json::serialize(full));
     CHECK(priv.can_sign());

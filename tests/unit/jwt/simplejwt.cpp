@@ -7,11 +7,11 @@
 #include <catch2/catch.hpp>
 
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 
 using namespace warden::jwt;
 using namespace std::chrono_literals;
 using jwt_test::at;
+using jwt_test::pem_of;
 
 namespace {
 
@@ -34,17 +34,6 @@ bool is_uuid4_hex(const boost::json::value& v) {
     std::string_view s = v.get_string();
     if (s.size() != 32 || s.find_first_not_of("0123456789abcdef") != std::string_view::npos) return false;
     return s[12] == '4' && std::string_view("89ab").find(s[16]) != std::string_view::npos;
-}
-
-std::string pem_of(EVP_PKEY* pkey, bool priv) {
-    BIO* b = BIO_new(BIO_s_mem());
-    if (priv) PEM_write_bio_PrivateKey(b, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-    else PEM_write_bio_PUBKEY(b, pkey);
-    char* data = nullptr;
-    long n = BIO_get_mem_data(b, &data);
-    std::string s(data, static_cast<std::size_t>(n));
-    BIO_free(b);
-    return s;
 }
 
 } // namespace

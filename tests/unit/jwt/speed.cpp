@@ -10,30 +10,11 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 
-#include <atomic>
+#include <support/counting_new.hpp>
+
 #include <cstdio>
-#include <cstdlib>
 #include <map>
-#include <new>
 #include <string>
-
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
-
-// Counts operator new calls (C++ allocations: strings, JSON storage, ...). Replaced
-// operator new uses malloc, so the matching delete uses free.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new[](std::size_t n) { return ::operator new(n); }
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -64,7 +45,7 @@ fixture& fx() {
 
 void set_allocs(benchmark::State& state, std::size_t before) {
     state.counters["allocs/op"] = benchmark::Counter(
-        static_cast<double>(allocations.load() - before) / static_cast<double>(state.iterations()));
+        static_cast<double>(warden_test::heap_allocations - before) / static_cast<double>(state.iterations()));
 }
 
 // The baseline: a keyed EVP_MAC_CTX re-initialised per message.
@@ -94,7 +75,7 @@ void crypto_hmac(benchmark::State& state) {
     const auto& f = fx();
     warden::crypto::hmac mac(warden::crypto::hmac_hash::sha256, f.cfg.signing_key);
     unsigned char out[warden::crypto::hmac::max_size];
-    std::size_t before = allocations.load();
+    std::size_t before = warden_test::heap_allocations;
     for (auto _ : state) {
         benchmark::DoNotOptimize(mac.compute(f.signing_input, out));
         benchmark::DoNotOptimize(out);
@@ -108,7 +89,7 @@ void verify_jws_only(benchmark::State& state) {
     const auto& f = fx();
     std::string payload;
     const key& k = *f.backend.verifying_keys().begin();
-    std::size_t before = allocations.load();
+    std::size_t before = warden_test::heap_allocations;
     for (auto _ : state) benchmark::DoNotOptimize(verify_jws(f.token, k, payload));
     set_allocs(state, before);
 }
@@ -118,7 +99,7 @@ BENCHMARK(verify_jws_only);
 void validate_access_token(benchmark::State& state) {
     const auto& f = fx();
     claims c;
-    std::size_t before = allocations.load();
+    std::size_t before = warden_test::heap_allocations;
     for (auto _ : state) {
         auto ec = f.backend.validate(f.token, token_type::access, c, f.now);
         if (ec) state.SkipWithError("token did not validate");
@@ -131,7 +112,7 @@ BENCHMARK(validate_access_token);
 // Same with the claims object constructed per request (on the stack).
 void validate_fresh_claims(benchmark::State& state) {
     const auto& f = fx();
-    std::size_t before = allocations.load();
+    std::size_t before = warden_test::heap_allocations;
     for (auto _ : state) {
         claims c;
         benchmark::DoNotOptimize(f.backend.validate(f.token, token_type::access, c, f.now));

@@ -1,65 +1,35 @@
-// Helpers shared by the jwt unit tests: files under WARDEN_SHARED_DIR (parsed once
-// per process, the Wycheproof files are large), hex, frozen clocks.
+// Helpers shared by the jwt unit tests: frozen clocks and PEM text of OpenSSL keys. The
+// shared vector files and hex come from support/shared_data.hpp.
 #ifndef WARDEN_TESTS_UNIT_JWT_SUPPORT_HPP
 #define WARDEN_TESTS_UNIT_JWT_SUPPORT_HPP
 
-#include <boost/json.hpp>
+#include <support/shared_data.hpp>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include <chrono>
-#include <fstream>
-#include <map>
-#include <memory>
-#include <optional>
-#include <sstream>
+#include <cstdint>
 #include <string>
-#include <string_view>
 
 namespace jwt_test {
-
-inline std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return std::nullopt;
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
-
-inline std::optional<std::string> read_shared(const std::string& rel) {
-    return read_file(std::string(WARDEN_SHARED_DIR) + "/" + rel);
-}
-
-// The parsed shared JSON file, or nullptr when absent.
-inline const boost::json::value* shared_json(const std::string& rel) {
-    static std::map<std::string, std::unique_ptr<boost::json::value>> cache;
-    auto it = cache.find(rel);
-    if (it != cache.end()) return it->second.get();
-    std::unique_ptr<boost::json::value> v;
-    if (auto text = read_shared(rel)) v = std::make_unique<boost::json::value>(boost::json::parse(*text));
-    return cache.emplace(rel, std::move(v)).first->second.get();
-}
-
-inline std::string hex_decode(std::string_view hex) {
-    auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-    std::string out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
-    return out;
-}
-
-inline std::string str(const boost::json::value& v) { return std::string(v.as_string()); }
 
 inline std::chrono::system_clock::time_point at(std::int64_t unix_seconds) {
     return std::chrono::system_clock::time_point{std::chrono::seconds{unix_seconds}};
 }
 
-} // namespace jwt_test
+// The PEM text of `pkey`: its private key (PKCS #8) or its public key (SPKI).
+inline std::string pem_of(EVP_PKEY* pkey, bool priv) {
+    BIO* b = BIO_new(BIO_s_mem());
+    if (priv) PEM_write_bio_PrivateKey(b, pkey, nullptr, nullptr, 0, nullptr, nullptr);
+    else PEM_write_bio_PUBKEY(b, pkey);
+    char* data = nullptr;
+    long n = BIO_get_mem_data(b, &data);
+    std::string s(data, static_cast<std::size_t>(n));
+    BIO_free(b);
+    return s;
+}
 
-// Skips the current test (WARN + return) when a shared vector file is missing.
-#define JWT_SHARED_JSON_OR_SKIP(var, rel)                                                           \
-    const boost::json::value* var = ::jwt_test::shared_json(rel);                                   \
-    if (!var) {                                                                                     \
-        WARN("skipped: " << (rel) << " not found under " << WARDEN_SHARED_DIR);                      \
-        return;                                                                                     \
-    }
+} // namespace jwt_test
 
 #endif

@@ -7,7 +7,7 @@
 
 using namespace warden::jwt;
 using jwt_test::at;
-using jwt_test::str;
+using warden_test::as_string;
 
 namespace {
 
@@ -25,7 +25,7 @@ constexpr std::int64_t rfc7515_exp = 1300819380;
 } // namespace
 
 TEST_CASE("RFC 7515 A.1-A.4 tokens verify with their keys", "[jwt][vectors][rfc7515]") {
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
     const auto& a = doc->at("rfc7515_appendixA");
     struct row {
         const char* name;
@@ -35,7 +35,7 @@ TEST_CASE("RFC 7515 A.1-A.4 tokens verify with their keys", "[jwt][vectors][rfc7
                              row{"A.3_ES256", algorithm::es256}, row{"A.4_ES512", algorithm::es512}}) {
         INFO(name);
         key k = jwk_key(alg, a.at(name).at("jwk"));
-        std::string token = str(a.at(name).at("compact"));
+        std::string token = as_string(a.at(name).at("compact"));
         std::string payload;
         REQUIRE_FALSE(verify_jws(token, k, payload));
         if (alg == algorithm::es512) {
@@ -57,10 +57,10 @@ TEST_CASE("RFC 7515 A.1-A.4 tokens verify with their keys", "[jwt][vectors][rfc7
 }
 
 TEST_CASE("RFC 7515 A.1 is reproduced exactly by signing", "[jwt][vectors][rfc7515]") {
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
     const auto& a1 = doc->at("rfc7515_appendixA").at("A.1_HS256");
     key k = jwk_key(algorithm::hs256, a1.at("jwk"));
-    std::string token = str(a1.at("compact"));
+    std::string token = as_string(a1.at("compact"));
     // HMAC is deterministic: re-MAC the same signing input and compare the signature.
     auto dot = token.rfind('.');
     std::string sig;
@@ -69,23 +69,23 @@ TEST_CASE("RFC 7515 A.1 is reproduced exactly by signing", "[jwt][vectors][rfc75
 }
 
 TEST_CASE("RFC 7515 A.5 unsecured JWS is rejected", "[jwt][vectors][rfc7515]") {
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
     const auto& a = doc->at("rfc7515_appendixA");
     key k = jwk_key(algorithm::hs256, a.at("A.1_HS256").at("jwk"));
     std::string payload;
     // The empty signature makes it malformed before its alg is even looked at; with any
     // signature, alg none is named as the reason.
-    std::string none = str(a.at("A.5_none").at("compact"));
+    std::string none = as_string(a.at("A.5_none").at("compact"));
     CHECK(verify_jws(none, k, payload) == errc::bad_format);
     CHECK(verify_jws(none + "AAAA", k, payload) == errc::alg_none);
 }
 
 TEST_CASE("RFC 8037 A.4 Ed25519 token verifies and signing reproduces it", "[jwt][vectors][rfc8037]") {
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
     const auto& v = doc->at("rfc8037_A4_Ed25519");
     key k = jwk_key(algorithm::eddsa, v.at("jwk"));
     REQUIRE(k.can_sign());
-    std::string token = str(v.at("compact"));
+    std::string token = as_string(v.at("compact"));
     std::string payload;
     REQUIRE_FALSE(verify_jws(token, k, payload));
     CHECK(payload == "Example of Ed25519 signing");
@@ -106,14 +106,14 @@ TEST_CASE("RFC 7520 4.1-4.4 cookbook signatures verify, and deterministic ones a
           row{"jws_4_3.ecdsa_signature.json", algorithm::es512, false},
           row{"jws_4_4.hmac-sha2_integrity_protection.json", algorithm::hs256, true}}) {
         INFO(file);
-        JWT_SHARED_JSON_OR_SKIP(doc, std::string("vectors/jose-cookbook/") + file);
-        REQUIRE(str(doc->at("input").at("alg")) == to_string(alg));
+        WARDEN_SHARED_JSON_OR_SKIP(doc, std::string("vectors/jose-cookbook/") + file);
+        REQUIRE(as_string(doc->at("input").at("alg")) == to_string(alg));
         key k = jwk_key(alg, doc->at("input").at("key"));
-        CHECK(k.kid() == str(doc->at("input").at("key").at("kid")));
-        std::string compact = str(doc->at("output").at("compact"));
+        CHECK(k.kid() == as_string(doc->at("input").at("key").at("kid")));
+        std::string compact = as_string(doc->at("output").at("compact"));
         std::string payload;
         REQUIRE_FALSE(verify_jws(compact, k, payload));
-        CHECK(payload == str(doc->at("input").at("payload")));
+        CHECK(payload == as_string(doc->at("input").at("payload")));
         std::string signed_token = sign_jws(k, payload, sign_options{.typ = ""});
         if (deterministic) CHECK(signed_token == compact);
         // Our own signature (randomized for PSS and ECDSA) verifies too.
@@ -122,16 +122,16 @@ TEST_CASE("RFC 7520 4.1-4.4 cookbook signatures verify, and deterministic ones a
 }
 
 TEST_CASE("RFC 7797 b64 false is refused, its b64 true twin verifies", "[jwt][vectors][rfc7797]") {
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/rfc_and_django_vectors.json");
     key k = jwk_key(algorithm::hs256, doc->at("rfc7515_appendixA").at("A.1_HS256").at("jwk"));
     const auto& v = doc->at("rfc7797");
     std::string payload;
-    REQUIRE_FALSE(verify_jws(str(v.at("4.1_b64_true_compact")), k, payload));
+    REQUIRE_FALSE(verify_jws(as_string(v.at("4.1_b64_true_compact")), k, payload));
     CHECK(payload == "$.02");
     // The unencoded form cannot even be expressed in strict compact form ("$.02" holds a
     // dot); with the payload base64url-encoded the header's crit/b64 are what refuse it.
-    std::string detached = str(v.at("4.2_b64_false_protected")) + "." +
-                           warden::crypto::base64url_encode(str(v.at("4.2_b64_false_payload"))) + "." +
-                           str(v.at("4.2_signature"));
+    std::string detached = as_string(v.at("4.2_b64_false_protected")) + "." +
+                           warden::crypto::base64url_encode(as_string(v.at("4.2_b64_false_payload"))) + "." +
+                           as_string(v.at("4.2_signature"));
     CHECK(verify_jws(detached, k, payload) == errc::crit_unsupported);
 }

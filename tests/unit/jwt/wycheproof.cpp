@@ -9,8 +9,8 @@
 #include <set>
 
 using namespace warden::jwt;
-using jwt_test::hex_decode;
-using jwt_test::str;
+using warden_test::hex_decode;
+using warden_test::as_string;
 
 namespace {
 
@@ -37,7 +37,7 @@ struct tally {
 } // namespace
 
 TEST_CASE("Wycheproof json_web_signature: every verdict right", "[jwt][wycheproof][jws]") {
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/wycheproof/json_web_signature_test.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/wycheproof/json_web_signature_test.json");
     // vectors/NOTES.md: 367 and 370 are byte-identical to the valid 357 but marked
     // invalid; 372 and 373 are marked valid although their MAC does not cover the '?'.
     const std::set<std::int64_t> defective{367, 370, 372, 373};
@@ -65,7 +65,7 @@ TEST_CASE("Wycheproof json_web_signature: every verdict right", "[jwt][wycheproo
                 continue;
             }
             const auto& jws = t.at("jws");
-            std::string token = jws.is_string() ? str(jws) : boost::json::serialize(jws);
+            std::string token = jws.is_string() ? as_string(jws) : boost::json::serialize(jws);
             std::string payload;
             std::error_code ec = kec ? kec : verify_jws(token, k, payload);
             bool want = t.at("result").as_string() == "valid";
@@ -88,7 +88,7 @@ TEST_CASE("Wycheproof json_web_signature: every verdict right", "[jwt][wycheproo
 }
 
 TEST_CASE("Wycheproof json_web_key: key sets are validated before they verify anything", "[jwt][wycheproof][jwk]") {
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/wycheproof/json_web_key_test.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/wycheproof/json_web_key_test.json");
     // Covers: mixed HMAC/public-key sets, duplicate kids, encryption keys, a ROCA modulus,
     // 1024-bit RSA, e = 1, short and empty HMAC keys, non-JOSE algorithms, an EC point
     // off the curve, wrong curve and wrong kty.
@@ -99,7 +99,7 @@ TEST_CASE("Wycheproof json_web_key: key sets are validated before they verify an
         key_set keys = key_set::from_jwks(boost::json::serialize(set_json), kec);
         for (const auto& t : g.at("tests").as_array()) {
             std::string payload;
-            std::error_code ec = kec ? kec : verify_jws(str(t.at("jws")), keys, payload);
+            std::error_code ec = kec ? kec : verify_jws(as_string(t.at("jws")), keys, payload);
             INFO("tcId " << t.at("tcId") << " (" << t.at("comment").as_string() << "): " << ec.message());
             CHECK(!ec == (t.at("result").as_string() == "valid"));
             seen.count(!ec);
@@ -117,7 +117,7 @@ TEST_CASE("Wycheproof ECDSA P1363 P-256/384/521 verdicts through ES256/384/512 k
     for (auto [name, alg] : {file{"ecdsa_secp256r1_sha256_p1363_test.json", algorithm::es256},
                              file{"ecdsa_secp384r1_sha384_p1363_test.json", algorithm::es384},
                              file{"ecdsa_secp521r1_sha512_p1363_test.json", algorithm::es512}}) {
-        JWT_SHARED_JSON_OR_SKIP(doc, std::string("vectors/wycheproof/") + name);
+        WARDEN_SHARED_JSON_OR_SKIP(doc, std::string("vectors/wycheproof/") + name);
         tally seen;
         int group = 0;
         for (const auto& g : doc->at("testGroups").as_array()) {
@@ -126,7 +126,7 @@ TEST_CASE("Wycheproof ECDSA P1363 P-256/384/521 verdicts through ES256/384/512 k
             // (a few groups have no JWK form: PEM then)
             key k = group % 3 == 0 && g.as_object().contains("publicKeyJwk")
                         ? key::from_jwk(alg, g.at("publicKeyJwk").as_object(), ec)
-                    : group % 3 == 1 ? key::from_pem(alg, str(g.at("publicKeyPem")), ec)
+                    : group % 3 == 1 ? key::from_pem(alg, as_string(g.at("publicKeyPem")), ec)
                                      : key::from_der(alg, hex_decode(g.at("publicKeyDer").as_string()), ec);
             ++group;
             INFO(name << " group " << group << ": " << ec.message());
@@ -154,12 +154,12 @@ TEST_CASE("Wycheproof RSA PKCS#1 v1.5 verdicts through RS256/384/512 keys (accep
                              file{"rsa_signature_2048_sha512_test.json", algorithm::rs512},
                              file{"rsa_signature_3072_sha256_test.json", algorithm::rs256},
                              file{"rsa_signature_4096_sha512_test.json", algorithm::rs512}}) {
-        JWT_SHARED_JSON_OR_SKIP(doc, std::string("vectors/wycheproof/") + name);
+        WARDEN_SHARED_JSON_OR_SKIP(doc, std::string("vectors/wycheproof/") + name);
         tally seen;
         int group = 0;
         for (const auto& g : doc->at("testGroups").as_array()) {
             std::error_code ec;
-            key k = group++ % 2 == 0 ? key::from_pem(alg, str(g.at("publicKeyPem")), ec)
+            key k = group++ % 2 == 0 ? key::from_pem(alg, as_string(g.at("publicKeyPem")), ec)
                                      : key::from_jwk(alg, g.at("keyJwk").as_object(), ec);
             INFO(name << ": " << ec.message());
             REQUIRE_FALSE(ec);
@@ -184,7 +184,7 @@ TEST_CASE("Wycheproof RSA-PSS verdicts through PS256/384/512 keys", "[jwt][wyche
     for (auto [name, alg] : {file{"rsa_pss_2048_sha256_mgf1_32_test.json", algorithm::ps256},
                              file{"rsa_pss_2048_sha384_mgf1_48_test.json", algorithm::ps384},
                              file{"rsa_pss_4096_sha512_mgf1_64_test.json", algorithm::ps512}}) {
-        JWT_SHARED_JSON_OR_SKIP(doc, std::string("vectors/wycheproof/") + name);
+        WARDEN_SHARED_JSON_OR_SKIP(doc, std::string("vectors/wycheproof/") + name);
         tally seen;
         for (const auto& g : doc->at("testGroups").as_array()) {
             std::error_code ec;
@@ -207,12 +207,12 @@ TEST_CASE("RSA-PSS with other salt lengths or MGF hashes than JWS prescribes is 
     // PS256 fixes MGF1 with the same hash and a salt as long as the hash (RFC 7518 3.5):
     // signatures valid under other parameters must not verify.
     {
-        JWT_SHARED_JSON_OR_SKIP(doc, "vectors/wycheproof/rsa_pss_2048_sha256_mgf1_0_test.json");
+        WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/wycheproof/rsa_pss_2048_sha256_mgf1_0_test.json");
         // Its invalid cases include signatures re-made with a 32-byte salt, which are
         // genuine PS256 signatures: only the file's valid (salt 0) ones are checked.
         int rejected = 0;
         for (const auto& g : doc->at("testGroups").as_array()) {
-            key k = key::from_pem(algorithm::ps256, str(g.at("publicKeyPem")));
+            key k = key::from_pem(algorithm::ps256, as_string(g.at("publicKeyPem")));
             for (const auto& t : g.at("tests").as_array()) {
                 if (t.at("result").as_string() != "valid") continue;
                 bool ok = !k.verify(hex_decode(t.at("msg").as_string()), hex_decode(t.at("sig").as_string()));
@@ -223,7 +223,7 @@ TEST_CASE("RSA-PSS with other salt lengths or MGF hashes than JWS prescribes is 
         }
         CHECK(rejected > 50);
     }
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/wycheproof/rsa_pss_misc_test.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/wycheproof/rsa_pss_misc_test.json");
     int jose = 0, other = 0;
     for (const auto& g : doc->at("testGroups").as_array()) {
         std::string_view sha = g.at("sha").as_string();
@@ -234,7 +234,7 @@ TEST_CASE("RSA-PSS with other salt lengths or MGF hashes than JWS prescribes is 
         if (!alg) continue; // SHA-1 / SHA-224: no JWS algorithm
         bool jose_params = g.at("mgfSha").as_string() == sha &&
                            g.at("sLen").to_number<std::size_t>() == hash_size(*alg);
-        key k = key::from_pem(*alg, str(g.at("publicKeyPem")));
+        key k = key::from_pem(*alg, as_string(g.at("publicKeyPem")));
         for (const auto& t : g.at("tests").as_array()) {
             bool ok = !k.verify(hex_decode(t.at("msg").as_string()), hex_decode(t.at("sig").as_string()));
             INFO("misc tcId " << t.at("tcId").as_int64() << " sha " << sha << " mgf " << g.at("mgfSha").as_string()
@@ -248,7 +248,7 @@ TEST_CASE("RSA-PSS with other salt lengths or MGF hashes than JWS prescribes is 
 }
 
 TEST_CASE("Wycheproof Ed25519 verdicts through EdDSA keys", "[jwt][wycheproof][eddsa]") {
-    JWT_SHARED_JSON_OR_SKIP(doc, "vectors/wycheproof/ed25519_test.json");
+    WARDEN_SHARED_JSON_OR_SKIP(doc, "vectors/wycheproof/ed25519_test.json");
     tally seen;
     for (const auto& g : doc->at("testGroups").as_array()) {
         std::error_code ec;
@@ -272,7 +272,7 @@ TEST_CASE("Wycheproof HMAC verdicts through HS256/384/512 keys; short keys are r
     };
     for (auto [name, alg] : {file{"hmac_sha256_test.json", algorithm::hs256}, file{"hmac_sha384_test.json", algorithm::hs384},
                              file{"hmac_sha512_test.json", algorithm::hs512}}) {
-        JWT_SHARED_JSON_OR_SKIP(doc, std::string("vectors/wycheproof/") + name);
+        WARDEN_SHARED_JSON_OR_SKIP(doc, std::string("vectors/wycheproof/") + name);
         tally seen;
         int refused_keys = 0;
         for (const auto& g : doc->at("testGroups").as_array()) {

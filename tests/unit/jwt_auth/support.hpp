@@ -7,8 +7,6 @@
 #include <warden.hpp>
 #include <warden/auth/session_auth.hpp>
 #include <warden/auth/token_auth.hpp>
-#include <warden/crypto/password.hpp>
-#include <warden/crypto/random.hpp>
 #include <warden/jwt/auth.hpp>
 #include <warden/jwt/blacklist.hpp>
 #include <warden/jwt/keys.hpp>
@@ -25,7 +23,6 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>

@@ -1,6 +1,7 @@
 #include <warden/crypto/password.hpp>
 
-#include "support.hpp"
+#include <support/python.hpp>
+#include <support/shared_data.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -260,7 +261,7 @@ for line in sys.stdin.read().splitlines():
     pw = bytes.fromhex(pw_hex[1:]).decode("utf-8")
     print(pw_hex, "ok" if h.verify(pw, ours) else "bad", h.encode(pw, h.salt(), 10))
 )PY";
-    auto out = warden_test::run_django_python(script, input);
+    auto out = warden_test::run_python(script, input, "NO-DJANGO");
     if (!out) {
         WARN("skipping: /usr/bin/python3 with Django is not available");
         return;

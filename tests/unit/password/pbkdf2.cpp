@@ -1,6 +1,6 @@
 #include <warden/crypto/pbkdf2.hpp>
 
-#include "support.hpp"
+#include <support/shared_data.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 #include <warden/token/key.hpp>
 
-#include "support.hpp"
+#include <support/shared_data.hpp>
 
 #include <catch2/catch.hpp>
 

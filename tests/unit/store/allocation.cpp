@@ -2,28 +2,14 @@
 // binary checks it (as the JWT tests check their verify path).
 #include <warden/store/memory_store.hpp>
 
+#include <support/counting_new.hpp>
+
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <new>
 #include <string>
 
-namespace {
-thread_local std::size_t heap_allocations = 0;
-}
-
-// Counting replacement of operator new for this test binary (uses malloc, so the
-// matching delete uses free).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(std::size_t n) {
-    ++heap_allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-
 using namespace warden;
+using warden_test::heap_allocations;
 
 TEST_CASE("memory_store lookups on the request path allocate nothing", "[store][memory][allocation]") {
     memory_store s;

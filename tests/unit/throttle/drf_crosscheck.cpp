@@ -5,6 +5,8 @@
 // message) when Debian's python3 or DRF is missing.
 #include "support.hpp"
 
+#include <support/python.hpp>
+
 #include <boost/json.hpp>
 
 #include <random>
@@ -120,7 +122,7 @@ TEMPLATE_LIST_TEST_CASE("a timed request sequence gets DRF's verdicts, messages 
         o["route"] = e.uploads ? "uploads" : "throttled";
         input.push_back(std::move(o));
     }
-    auto out = fixtures::run_drf_python(drf_script, boost::json::serialize(input));
+    auto out = warden_test::run_python(drf_script, boost::json::serialize(input), "NO-DRF");
     if (!out) {
         WARN("skipped: /usr/bin/python3 with Django REST Framework is missing "
              "(apt-get install python3-djangorestframework)");
