@@ -13,8 +13,8 @@
 ///
 /// A sink is any callable `sink(std::string_view line)` where `line` ends with '\n'.
 /// Servers call it from several I/O threads at once, so it must be thread-safe. It is a
-/// template argument of `warden::server` and `warden::serve`: no `std::function`, no
-/// virtual call.
+/// template argument of `warden::server` and `warden::serve`, called directly (no type
+/// erasure, no indirect call).
 #ifndef WARDEN_SERVER_ACCESS_LOG_HPP
 #define WARDEN_SERVER_ACCESS_LOG_HPP
 

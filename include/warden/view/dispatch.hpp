@@ -156,7 +156,7 @@ public:
     const std::optional<api_error>& parse() {
         if (!done_) {
             done_ = true;
-            error_ = parse_with(ParserList{});
+            if (!req_->body().empty()) error_ = parse_with(ParserList{});   // the common GET: no call
             if (!error_) detail::pipeline_access::set_data(*req_, &storage_->data);
         }
         return error_;
@@ -165,9 +165,8 @@ public:
 
 private:
     template <class... Ps>
-    std::optional<api_error> parse_with(detail::type_list<Ps...>) {
+    [[gnu::noinline]] std::optional<api_error> parse_with(detail::type_list<Ps...>) {
         request& req = *req_;
-        if (req.body().empty()) return std::nullopt;
         std::string_view ct = req.content_type();
         [[maybe_unused]] std::string_view media = detail::media_type_of(ct);
         std::optional<api_error> result;
@@ -265,6 +264,79 @@ constexpr bool has_challenge() { return static_challenge<A> || dynamic_challenge
 
 } // namespace detail
 
+namespace detail {
+
+// The stages below depend on a policy list, not on the view, so views that share their
+// lists share one instance of each (compile time grows with the distinct lists, not the
+// views). The rare paths are out of line and cold.
+
+// The response for `e` as DRF's exception handler renders it for a view whose
+// authenticators are `Auths`: NotAuthenticated and AuthenticationFailed are 401 with the
+// first authenticator's challenge, or 403 when it has none.
+template <class Auths, class Ctx, class Registry>
+[[gnu::cold, gnu::noinline]] response render_error(Ctx& ctx, const Registry& reg, api_error e) {
+    response res{e.status, e.render()};
+    if (e.kind == error_kind::not_authenticated || e.kind == error_kind::authentication_failed) {
+        if constexpr (Auths::size > 0) {
+            using first = typename front<Auths>::type;
+            if constexpr (has_challenge<first, Ctx>()) {
+                res.set_status(http::status::unauthorized);
+                res.set_header(http::field::www_authenticate, challenge_of(ctx, reg.template get<first>()));
+            } else {
+                res.set_status(http::status::forbidden);
+            }
+        } else {
+            res.set_status(http::status::forbidden);
+        }
+    }
+    // DRF sends Retry-After only for a non-zero wait (`if exc.wait:`).
+    if (e.kind == error_kind::throttled && e.wait > 0) res.set_header(http::field::retry_after, std::to_string(e.wait));
+    return res;
+}
+
+// DRF's `Method "X" not allowed.` (Django upper-cases the method).
+[[gnu::cold, gnu::noinline]] inline api_error method_not_allowed_for(const request& req) {
+    std::string m(req.method_string());
+    for (auto& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return errors::method_not_allowed(m);
+}
+
+template <class A, class Ctx, class Registry, class Body>
+bool try_authenticator(request& req, Ctx& ctx, const Registry& reg, Body& body, int index,
+                       std::optional<api_error>& failure) {
+    static_assert(authenticator_for<A, Ctx>,
+                  "warden: an authenticator must define `auth_result authenticate(request&, Ctx&) const` "
+                  "(Ctx is the app context, usually a template parameter)");
+    auth_result r = [&] {
+        if constexpr (requires(const A& a) { a.authenticate(req, ctx, body); })
+            return reg.template get<A>().authenticate(req, ctx, body);
+        else
+            return reg.template get<A>().authenticate(req, ctx);
+    }();
+    switch (r.status()) {
+    case auth_result::state::none: return false;
+    case auth_result::state::success: {
+        auto& info = r.info();
+        if (info.scheme.empty()) info.scheme = scheme_of<A>();
+        req.set_identity(std::move(r.user_ptr()), std::move(info), index);
+        return true;
+    }
+    case auth_result::state::failure: failure = std::move(r.error()); return true;
+    }
+    return false;
+}
+
+// Authenticators in order; the first that succeeds or fails ends the chain.
+template <class Ctx, class Registry, class Body, class... As>
+std::optional<api_error> run_authenticators(request& req, Ctx& ctx, const Registry& reg, Body& body, type_list<As...>) {
+    std::optional<api_error> failure;
+    int index = 0;
+    (void)((try_authenticator<As>(req, ctx, reg, body, index++, failure)) || ...);
+    return failure;
+}
+
+} // namespace detail
+
 /// Runs the DRF pipeline for one view. `Registry` hands out the app's shared policy
 /// instances (`reg.template get<P>()`); `Storage` owns the parsed body
 /// (`storage.data`, a boost::json::object).
@@ -272,18 +344,18 @@ template <class View, class Defaults, class Ctx, class Registry, class Storage>
 class pipeline {
 public:
     using traits = view_traits<View, Defaults, Ctx>;
-
-    /// Handles `req` and returns the response before DRF's headers are added
-    /// (`finish` adds Allow and queued headers).
     using body_type = lazy_body<typename traits::parser_list, Storage>;
 
+    /// Handles `req` and returns the response before DRF's headers are added (the app
+    /// adds Allow and queued headers).
     static response run(request& req, Ctx& ctx, const Registry& reg, Storage& storage) {
-        if (!detail::accepts_json(req.header(http::field::accept))) return error(req, ctx, reg, errors::not_acceptable());
+        if (!detail::accepts_json(req.header(http::field::accept))) return error(ctx, reg, errors::not_acceptable());
         View view{};
         body_type body{req, storage};
-        if (auto e = authenticate(req, ctx, reg, body, typename traits::authenticators{})) return error(req, ctx, reg, std::move(*e));
-        if (auto e = check_permissions(req, view, ctx, reg, typename traits::permission_list{})) return error(req, ctx, reg, std::move(*e));
-        if (auto e = check_throttles(req, view, ctx, reg, typename traits::throttle_list{})) return error(req, ctx, reg, std::move(*e));
+        if (auto e = detail::run_authenticators(req, ctx, reg, body, typename traits::authenticators{}))
+            return error(ctx, reg, std::move(*e));
+        if (auto e = check_permissions(req, view, ctx, reg, typename traits::permission_list{})) return error(ctx, reg, std::move(*e));
+        if (auto e = check_throttles(req, view, ctx, reg, typename traits::throttle_list{})) return error(ctx, reg, std::move(*e));
         try {
             switch (detail::method_of(req)) {
             case method_id::get: if constexpr (traits::has_get) return handle<method_id::get>(view, req, ctx, reg, body); break;
@@ -297,77 +369,22 @@ public:
                 break;
             case method_id::options:
                 if constexpr (traits::has_options) return handle<method_id::options>(view, req, ctx, reg, body);
-                else return options_metadata(req);
+                else return options_metadata();
             default: break;
             }
         } catch (api_error& e) {
             // Handlers may `throw errors::not_found();` as DRF views raise APIException.
-            return error(req, ctx, reg, std::move(e));
+            return error(ctx, reg, std::move(e));
         }
-        std::string m(req.method_string());
-        for (auto& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        return error(req, ctx, reg, errors::method_not_allowed(m));
+        return error(ctx, reg, detail::method_not_allowed_for(req));
     }
 
     /// The response for `e` as DRF's exception handler renders it for this view.
-    static response error(request& req, Ctx& ctx, const Registry& reg, api_error e) {
-        response res{e.status, e.render()};
-        if (e.kind == error_kind::not_authenticated || e.kind == error_kind::authentication_failed) {
-            using auths = typename traits::authenticators;
-            if constexpr (auths::size > 0) {
-                using first = typename detail::front<auths>::type;
-                if constexpr (detail::has_challenge<first, Ctx>()) {
-                    res.set_status(http::status::unauthorized);
-                    res.set_header(http::field::www_authenticate, detail::challenge_of(ctx, reg.template get<first>()));
-                } else {
-                    res.set_status(http::status::forbidden);
-                }
-            } else {
-                res.set_status(http::status::forbidden);
-            }
-        }
-        // DRF sends Retry-After only for a non-zero wait (`if exc.wait:`).
-        if (e.kind == error_kind::throttled && e.wait > 0) res.set_header(http::field::retry_after, std::to_string(e.wait));
-        (void)req;
-        return res;
+    static response error(Ctx& ctx, const Registry& reg, api_error e) {
+        return detail::render_error<typename traits::authenticators>(ctx, reg, std::move(e));
     }
 
 private:
-    template <class... As>
-    static std::optional<api_error> authenticate(request& req, Ctx& ctx, const Registry& reg, body_type& body,
-                                                 detail::type_list<As...>) {
-        std::optional<api_error> failure;
-        int index = 0;
-        // Left to right; stops at the first authenticator that succeeds or fails.
-        (void)((try_one<As>(req, ctx, reg, body, index++, failure)) || ...);
-        return failure;
-    }
-
-    template <class A>
-    static bool try_one(request& req, Ctx& ctx, const Registry& reg, body_type& body, int index,
-                        std::optional<api_error>& failure) {
-        static_assert(authenticator_for<A, Ctx>,
-                      "warden: an authenticator must define `auth_result authenticate(request&, Ctx&) const` "
-                      "(Ctx is the app context, usually a template parameter)");
-        auth_result r = [&] {
-            if constexpr (requires(const A& a) { a.authenticate(req, ctx, body); })
-                return reg.template get<A>().authenticate(req, ctx, body);
-            else
-                return reg.template get<A>().authenticate(req, ctx);
-        }();
-        switch (r.status()) {
-        case auth_result::state::none: return false;
-        case auth_result::state::success: {
-            auto& info = r.info();
-            if (info.scheme.empty()) info.scheme = detail::scheme_of<A>();
-            req.set_identity(std::move(r.user_ptr()), std::move(info), index);
-            return true;
-        }
-        case auth_result::state::failure: failure = std::move(r.error()); return true;
-        }
-        return false;
-    }
-
     template <class... Ps>
     static std::optional<api_error> check_permissions(request& req, const View& view, Ctx& ctx, const Registry& reg,
                                                       detail::type_list<Ps...>) {
@@ -388,7 +405,7 @@ private:
     }
 
     // DRF's permission_denied: NotAuthenticated when the view has authenticators and none succeeded.
-    static api_error denial(const request& req, const permission_result& r) {
+    [[gnu::cold]] static api_error denial(const request& req, const permission_result& r) {
         if constexpr (traits::authenticators::size > 0)
             if (req.successful_authenticator() < 0) return errors::not_authenticated();
         if (r.as_not_found) return errors::not_found();
@@ -423,68 +440,92 @@ private:
         // DRF parses lazily; warden parses a non-empty body right before the handler (or
         // earlier when an authenticator asked), after authentication, permissions and
         // throttles, so a refused request never reaches a parser.
-        if (auto& e = body.parse()) return error(req, ctx, reg, *e);
+        if (auto& e = body.parse()) return error(ctx, reg, *e);
         return detail::call_handler<M>(view, req, ctx);
     }
 
-    static response options_metadata(request& req);
+    [[gnu::cold, gnu::noinline]] static response options_metadata();
 };
 
 namespace detail {
 
-// Human name of a view for OPTIONS, as DRF's get_view_name: a `name` member, or the
-// class name with a trailing "View"/"_view" removed, camel case and underscores split
-// into capitalised words.
-template <class V>
-std::string view_name() {
-    if constexpr (requires { { V::name } -> std::convertible_to<std::string_view>; }) {
-        return std::string(V::name);
-    } else {
-        std::string_view full = __PRETTY_FUNCTION__;
-        auto at = full.find("V = ");
-        std::string_view n = full.substr(at + 4);
-        n = n.substr(0, n.find_first_of(";]"));
-        if (auto colon = n.rfind("::"); colon != std::string_view::npos) n = n.substr(colon + 2);
-        for (std::string_view suffix : {"View", "_view", "_api_view"})
-            if (n.size() > suffix.size() && n.ends_with(suffix)) { n.remove_suffix(suffix.size()); break; }
-        std::string out;
-        bool word_start = true;
-        for (std::size_t i = 0; i < n.size(); ++i) {
-            char c = n[i];
-            if (c == '_') { if (!out.empty() && out.back() != ' ') out.push_back(' '); word_start = true; continue; }
-            bool upper = c >= 'A' && c <= 'Z';
-            bool prev_lower = i > 0 && n[i - 1] >= 'a' && n[i - 1] <= 'z';
-            bool next_lower = i + 1 < n.size() && n[i + 1] >= 'a' && n[i + 1] <= 'z';
-            if (upper && !out.empty() && out.back() != ' ' && (prev_lower || next_lower)) out.push_back(' ');
-            out.push_back(word_start && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
-            word_start = false;
-        }
-        return out;
+// DRF's get_view_name on a C++ type name: the trailing "View"/"_view"/"_api_view" is
+// removed, camel case and underscores become capitalised words. Not a template: one copy.
+[[gnu::cold]] inline std::string humanize_view_name(std::string_view n) {
+    if (auto colon = n.rfind("::"); colon != std::string_view::npos) n = n.substr(colon + 2);
+    for (std::string_view suffix : {"View", "_view", "_api_view"})
+        if (n.size() > suffix.size() && n.ends_with(suffix)) { n.remove_suffix(suffix.size()); break; }
+    std::string out;
+    bool word_start = true;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        char c = n[i];
+        if (c == '_') { if (!out.empty() && out.back() != ' ') out.push_back(' '); word_start = true; continue; }
+        bool upper = c >= 'A' && c <= 'Z';
+        bool prev_lower = i > 0 && n[i - 1] >= 'a' && n[i - 1] <= 'z';
+        bool next_lower = i + 1 < n.size() && n[i + 1] >= 'a' && n[i + 1] <= 'z';
+        if (upper && !out.empty() && out.back() != ' ' && (prev_lower || next_lower)) out.push_back(' ');
+        out.push_back(word_start && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+        word_start = false;
     }
+    return out;
 }
 
+// The type name of V as the compiler spells it, at compile time.
+template <class V>
+constexpr std::string_view type_name_of() {
+    std::string_view full = __PRETTY_FUNCTION__;
+    auto at = full.find("V = ") + 4;
+    return full.substr(at, full.find_first_of(";]", at) - at);
+}
+
+// Human name of a view for OPTIONS: its `name` member, or its humanized type name.
+template <class V>
+std::string view_name() {
+    if constexpr (requires { { V::name } -> std::convertible_to<std::string_view>; }) return std::string(V::name);
+    else return humanize_view_name(type_name_of<V>());
+}
+
+// The media types of a parser list as a JSON array's contents, built at compile time.
 template <class... Ps>
-void append_media_types(std::string& out, type_list<Ps...>) {
-    bool first = true;
-    ((out.append(first ? "" : ","), append_json_string(out, Ps::media_type), first = false), ...);
+struct media_types_json {
+    static constexpr auto make() {
+        struct result { std::array<char, 512> text{}; std::size_t size = 0; } out;
+        bool first = true;
+        auto add = [&](std::string_view m) {
+            if (!first) out.text[out.size++] = ',';
+            first = false;
+            out.text[out.size++] = '"';
+            for (char ch : m) out.text[out.size++] = ch;   // media types need no escaping
+            out.text[out.size++] = '"';
+        };
+        (add(Ps::media_type), ...);
+        return out;
+    }
+    static constexpr auto data = make();
+    static constexpr std::string_view value{data.text.data(), data.size};
+};
+template <class... Ps>
+constexpr std::string_view parses_json(type_list<Ps...>) { return media_types_json<Ps...>::value; }
+
+// DRF's SimpleMetadata body: name, description, renders, parses. Not a template.
+[[gnu::cold]] inline response options_body(std::string_view name, std::string_view description, std::string_view parses) {
+    std::string body = "{\"name\":";
+    append_json_string(body, name);
+    body.append(",\"description\":");
+    append_json_string(body, description);
+    body.append(",\"renders\":[\"application/json\"],\"parses\":[");
+    body.append(parses);
+    body.append("]}");
+    return response{http::status::ok, std::move(body)};
 }
 
 } // namespace detail
 
 template <class View, class Defaults, class Ctx, class Registry, class Storage>
-response pipeline<View, Defaults, Ctx, Registry, Storage>::options_metadata(request&) {
-    // DRF's SimpleMetadata: name, description, renders, parses.
-    std::string body = "{\"name\":";
-    detail::append_json_string(body, detail::view_name<View>());
-    body.append(",\"description\":");
-    if constexpr (requires { { View::description } -> std::convertible_to<std::string_view>; })
-        detail::append_json_string(body, View::description);
-    else
-        body.append("\"\"");
-    body.append(",\"renders\":[\"application/json\"],\"parses\":[");
-    detail::append_media_types(body, typename traits::parser_list{});
-    body.append("]}");
-    return response{http::status::ok, std::move(body)};
+response pipeline<View, Defaults, Ctx, Registry, Storage>::options_metadata() {
+    std::string_view description;
+    if constexpr (requires { { View::description } -> std::convertible_to<std::string_view>; }) description = View::description;
+    return detail::options_body(detail::view_name<View>(), description, detail::parses_json(typename traits::parser_list{}));
 }
 
 } // namespace warden
