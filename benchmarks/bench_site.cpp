@@ -1,7 +1,8 @@
 // bench_site: the reference site's /api/profile/ (token_auth, is_authenticated) on a
 // memory_store, served by warden::serve. Shows the framework's end-to-end cost without
 // the SQLite store (whose routes run on the blocking pool). Seeds alice, issues one
-// token and prints `token alice KEY` on stdout before serving.
+// token and prints `token alice KEY` on stdout before serving. The access log goes to
+// stderr through buffered_log, as in reference_site.
 //
 //   bench_site [--port P] [--threads N] [--no-access-log]     (127.0.0.1)
 #include <warden.hpp>
@@ -50,5 +51,5 @@ int main(int argc, char** argv) {
     std::printf("token alice %s\n", key.c_str());
     std::fflush(stdout);
     auto site = app<route<"/api/profile/", profile_api>>(db, s);
-    return serve(site, so);
+    return serve(site, so, buffered_log{stderr});   // as reference_site
 }

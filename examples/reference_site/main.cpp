@@ -234,7 +234,8 @@ int main(int argc, char** argv) {
                   << "  curl -s " << base << "/api/admin/ -H 'Authorization: Token KEY_OF_BOB'\n"
                   << "stop with Ctrl-C\n"
                   << std::flush;
-        return serve(web, so);
+        // The access log goes to stderr from a writer thread: no write(2) on the I/O threads.
+        return serve(web, so, buffered_log{stderr});
     } catch (const std::exception& e) {
         std::cerr << "reference_site: " << e.what() << "\n";
         return 1;

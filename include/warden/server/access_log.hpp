@@ -21,6 +21,7 @@
 #include <charconv>
 #include <chrono>
 #include <concepts>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -28,6 +29,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace warden {
 
@@ -47,6 +49,111 @@ struct file_log {
     void operator()(std::string_view line) const noexcept {
         if (file) std::fwrite(line.data(), 1, line.size(), file);
     }
+};
+
+/// Writes lines to a C stream from a writer thread the sink owns, so that I/O threads
+/// never wait for a `write(2)`: a line is appended to a buffer under a mutex, and the
+/// writer writes the buffer out every `interval` (default 50 ms), or as soon as it holds
+/// 64 KiB, and when the sink is destroyed. Lines keep their order; none is dropped: when
+/// `max_pending` bytes (default 4 MiB) wait, callers block until the writer catches up.
+/// A line reaches the file at most `interval` after it was logged (call `flush()` to
+/// write at once); lines still pending when the process is killed are lost, as with any
+/// buffered log.
+///
+/// Use it for production servers that log to a file or a pipe; `file_log` writes each
+/// line at once.
+///
+/// @code
+/// warden::serve(site, {.port = 8000}, warden::buffered_log{stderr});
+/// @endcode
+class buffered_log {
+public:
+    /// Starts the writer thread. `file` must stay open until the sink is destroyed.
+    /// @throws std::system_error when the thread cannot be started.
+    buffered_log(std::FILE* file = stderr, std::chrono::milliseconds interval = std::chrono::milliseconds(50),
+                 std::size_t max_pending = std::size_t{4} << 20)
+        : s_(std::make_unique<state>(file, interval, max_pending)) {
+        s_->writer = std::thread([st = s_.get()] { st->run(); });
+    }
+
+    buffered_log(buffered_log&&) noexcept = default;
+    buffered_log& operator=(buffered_log&&) = delete;
+
+    /// Writes out what is pending and stops the writer.
+    ~buffered_log() {
+        if (!s_) return;   // moved from
+        {
+            std::lock_guard lock{s_->mutex};
+            s_->stopping = true;
+        }
+        s_->wake_writer.notify_one();
+        s_->writer.join();
+    }
+
+    /// Queues `line` (thread-safe).
+    void operator()(std::string_view line) const {
+        std::unique_lock lock{s_->mutex};
+        s_->wake_caller.wait(lock, [&] { return s_->pending.size() + line.size() <= s_->max_pending || s_->pending.empty(); });
+        s_->pending.append(line);
+        if (s_->pending.size() >= state::eager_bytes) s_->wake_writer.notify_one();
+    }
+
+    /// Returns once every line queued before the call is written and flushed.
+    void flush() const {
+        std::unique_lock lock{s_->mutex};
+        std::uint64_t target = s_->queued_total();
+        s_->flush_requested = true;
+        s_->wake_writer.notify_one();
+        s_->wake_caller.wait(lock, [&] { return s_->written >= target; });
+    }
+
+private:
+    struct state {
+        static constexpr std::size_t eager_bytes = 64 * 1024;
+
+        state(std::FILE* f, std::chrono::milliseconds i, std::size_t m)
+            : file(f), interval(i), max_pending(m < eager_bytes ? eager_bytes : m) {
+            pending.reserve(eager_bytes);
+        }
+
+        std::uint64_t queued_total() const { return written + in_flight + pending.size(); }
+
+        void run() noexcept {
+            std::string batch;
+            std::unique_lock lock{mutex};
+            for (;;) {
+                wake_writer.wait_for(lock, interval, [&] { return stopping || pending.size() >= eager_bytes || flush_requested; });
+                flush_requested = false;
+                if (!pending.empty()) {
+                    batch.swap(pending);
+                    in_flight = batch.size();
+                    wake_caller.notify_all();   // room again for blocked callers
+                    lock.unlock();
+                    if (file) {
+                        std::fwrite(batch.data(), 1, batch.size(), file);
+                        std::fflush(file);
+                    }
+                    batch.clear();
+                    lock.lock();
+                    written += in_flight;
+                    in_flight = 0;
+                    wake_caller.notify_all();   // flush() waiters
+                }
+                if (stopping && pending.empty()) return;
+            }
+        }
+
+        std::FILE* file;
+        std::chrono::milliseconds interval;
+        std::size_t max_pending;
+        std::mutex mutex;
+        std::condition_variable wake_writer, wake_caller;
+        std::string pending;
+        std::uint64_t written = 0, in_flight = 0;
+        bool stopping = false, flush_requested = false;
+        std::thread writer;
+    };
+    std::unique_ptr<state> s_;
 };
 
 /// Writes lines to a `std::ostream`, serialized by a mutex the sink owns.

@@ -4,8 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <map>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 using namespace warden;
 
@@ -81,5 +85,73 @@ TEST_CASE("ostream_log writes whole lines", "[server][access_log]") {
     sink("one\n");
     sink("two\n");
     CHECK(os.str() == "one\ntwo\n");
-    static_assert(log_sink<ostream_log> && log_sink<file_log> && log_sink<no_log>);
+    static_assert(log_sink<ostream_log> && log_sink<file_log> && log_sink<no_log> && log_sink<buffered_log>);
+}
+
+namespace {
+
+// What `f` holds, read from the start.
+std::string contents(std::FILE* f) {
+    std::fflush(f);
+    std::rewind(f);
+    std::string out;
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, f)) out.append(buf, n);
+    std::fseek(f, 0, SEEK_END);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("buffered_log writes every line, in order per thread, by the time it is destroyed", "[server][access_log]") {
+    std::FILE* f = std::tmpfile();
+    REQUIRE(f);
+    constexpr int threads = 4, per_thread = 5000;
+    {
+        // A small bound (clamped to 64 KiB) so that callers also block on a full buffer.
+        buffered_log sink{f, std::chrono::milliseconds(1000), 1};
+        std::vector<std::thread> workers;
+        for (int t = 0; t < threads; ++t)
+            workers.emplace_back([&sink, t] {
+                for (int i = 0; i < per_thread; ++i) {
+                    std::ostringstream l;
+                    l << 't' << t << ' ' << i << '\n';
+                    sink(l.str());
+                }
+            });
+        for (auto& w : workers) w.join();
+    }
+    std::istringstream in{contents(f)};
+    std::map<int, int> next;   // thread -> next expected number
+    std::string tag;
+    int n = 0, lines = 0;
+    while (in >> tag >> n) {
+        int t = std::stoi(tag.substr(1));
+        CHECK(n == next[t]);
+        next[t] = n + 1;
+        ++lines;
+    }
+    CHECK(lines == threads * per_thread);
+    for (int t = 0; t < threads; ++t) CHECK(next[t] == per_thread);
+    std::fclose(f);
+}
+
+TEST_CASE("buffered_log::flush writes what was queued before it returns", "[server][access_log]") {
+    std::FILE* f = std::tmpfile();
+    REQUIRE(f);
+    {
+        // An interval long enough that only flush() can have written the lines.
+        buffered_log sink{f, std::chrono::hours(1)};
+        sink("one\n");
+        sink("two\n");
+        sink.flush();
+        CHECK(contents(f) == "one\ntwo\n");
+        sink("three\n");
+        buffered_log moved{std::move(sink)};   // the writer goes with the state
+        moved.flush();
+        CHECK(contents(f) == "one\ntwo\nthree\n");
+        moved("four\n");
+    }
+    CHECK(contents(f) == "one\ntwo\nthree\nfour\n");
+    std::fclose(f);
 }
