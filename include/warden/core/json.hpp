@@ -90,9 +90,7 @@ inline void json_arg::write(std::string& out) const {
     case kind::object:
         out.push_back('{');
         for (std::size_t k = 0; k < n_; ++k) {
-            if (k) out.push_back(',');
-            detail::append_json_string(out, u_.obj[k].key);
-            out.push_back(':');
+            detail::append_json_string(out, u_.obj[k].key, k ? ',' : '\0', ':');   // `,"key":`
             u_.obj[k].value.write(out);
         }
         out.push_back('}');

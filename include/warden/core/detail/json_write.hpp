@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -44,15 +45,51 @@ inline bool is_valid_utf8(std::string_view s) noexcept {
     return true;
 }
 
-inline void append_json_string(std::string& out, std::string_view s) {
+// Bytes written verbatim inside a JSON string: printable ASCII other than '"' and '\\'.
+constexpr bool json_plain(unsigned char c) noexcept { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+// Appends `lead` (unless it is '\0'), `s` as a JSON string (escaped, invalid UTF-8 as
+// U+FFFD), then `trail` (unless '\0'). The common case, nothing to escape, is one copy.
+// Length of the prefix of `s` made of json_plain bytes, eight bytes per step.
+inline std::size_t json_plain_prefix(std::string_view s) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        // A high bit per byte that is below 0x20, '"' or '\\' (zero after the xor), or
+        // not ASCII. Exact for ASCII bytes; bytes >= 0x80 are caught by `w & highs`.
+        auto zero_in = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+        std::uint64_t special = ((w - 0x20 * ones) & ~w & highs) | zero_in(w ^ ('"' * ones)) |
+                                zero_in(w ^ ('\\' * ones)) | (w & highs);
+        if (special) break;
+    }
+    while (i < s.size() && json_plain(static_cast<unsigned char>(s[i]))) ++i;
+    return i;
+}
+
+inline void append_json_string(std::string& out, std::string_view s, char lead = '\0', char trail = '\0') {
+    std::size_t i = json_plain_prefix(s);
+    if (i == s.size()) {
+        const std::size_t at = out.size(), lead_n = lead != '\0';
+        out.resize(at + lead_n + s.size() + 2 + (trail != '\0'));
+        char* p = out.data() + at;
+        if (lead_n) *p++ = lead;
+        *p++ = '"';
+        if (!s.empty()) std::memcpy(p, s.data(), s.size());
+        p += s.size();
+        *p++ = '"';
+        if (trail != '\0') *p = trail;
+        return;
+    }
     static constexpr char hex[] = "0123456789abcdef";
+    if (lead != '\0') out.push_back(lead);
     out.push_back('"');
     std::size_t run = 0;   // start of the pending run of bytes copied verbatim
-    std::size_t i = 0;
     auto flush = [&](std::size_t upto) { out.append(s.data() + run, upto - run); };
     while (i < s.size()) {
         unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) { ++i; continue; }
+        if (json_plain(c)) { ++i; continue; }
         if (c >= 0x80) {
             std::size_t n = utf8_sequence_length(s, i);
             if (n) { i += n; continue; }
@@ -79,6 +116,7 @@ inline void append_json_string(std::string& out, std::string_view s) {
     }
     flush(i);
     out.push_back('"');
+    if (trail != '\0') out.push_back(trail);
 }
 
 template <class Int>

@@ -38,14 +38,12 @@ inline bool digest_into(digest_kind kind, std::string_view data, unsigned char* 
         SHA256_CTX c;
         SHA256_Init(&c);
         SHA256_Update(&c, data.data(), data.size());
-        SHA256_Final(out, &c);
-        OPENSSL_cleanse(&c, sizeof c);
+        SHA256_Final(out, &c);   // cleanses the block buffer, the only part that held input bytes
     } else {
         SHA512_CTX c;
         SHA512_Init(&c);
         SHA512_Update(&c, data.data(), data.size());
-        SHA512_Final(out, &c);
-        OPENSSL_cleanse(&c, sizeof c);
+        SHA512_Final(out, &c);   // as above: what remains is the digest itself
     }
     return true;
 }
