@@ -30,6 +30,7 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -114,11 +115,50 @@ struct header_info {
     bool nested = false; // cty: JWT
 };
 
+// The header warden (sign_jws with default options, a key without kid) and PyJWT write
+// for `alg`: `{"alg":"<alg>","typ":"JWT"}`, base64url-encoded; and its decoded size.
+struct canonical_header {
+    std::string b64;
+    std::size_t decoded_size = 0;
+};
+
+inline const canonical_header& canonical_header_for(algorithm alg) {
+    static const auto table = [] {
+        constexpr algorithm all[] = {algorithm::hs256, algorithm::hs384, algorithm::hs512, algorithm::rs256,
+                                     algorithm::rs384, algorithm::rs512, algorithm::ps256, algorithm::ps384,
+                                     algorithm::ps512, algorithm::es256, algorithm::es384, algorithm::es512,
+                                     algorithm::eddsa};
+        std::array<canonical_header, std::size(all)> t;
+        for (algorithm a : all) {
+            std::string json = "{\"alg\":\"" + std::string(to_string(a)) + "\",\"typ\":\"JWT\"}";
+            t[static_cast<std::size_t>(a)] = {crypto::base64url_encode(json), json.size()};
+        }
+        return t;
+    }();
+    return table[static_cast<std::size_t>(alg)];
+}
+
 // Decodes and checks the protected header, then finds the key: `select(kid)` returns a
 // key pointer (or nullptr with the error set).
 template <class Select>
 std::error_code check_header(std::string_view header_b64, const verify_options& opt, Select&& select,
                              const key*& chosen, header_info& info) {
+    // Fast path for the usual token: a header byte-identical to the canonical header of
+    // the key that a header without `kid` selects. The full check below would accept it
+    // with that key (alg matches, nothing else present), so the outcome is the same
+    // without decoding or parsing it. Any other header, or a failed selection, takes the
+    // full check.
+    if (opt.lim.max_depth >= 1) {
+        std::error_code ignored;
+        if (const key* k = select(std::nullopt, ignored)) {
+            const canonical_header& c = canonical_header_for(k->alg());
+            if (header_b64 == c.b64 && c.decoded_size <= opt.lim.max_header_size) {
+                chosen = k;
+                info = {};
+                return {};
+            }
+        }
+    }
     std::string& text = scratch().header;
     if (crypto::base64url_decode(header_b64, text)) return errc::bad_base64;
     if (text.size() > opt.lim.max_header_size) return errc::too_large;

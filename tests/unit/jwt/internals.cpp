@@ -48,3 +48,71 @@ TEST_CASE("verifying an access token does not allocate once warm", "[jwt][intern
     std::size_t used = heap_allocations - before;
     CHECK(used == 0);
 }
+
+namespace {
+
+// A compact JWS with the header text `header_json` (any bytes), signed by `k`.
+std::string sign_with_header(const key& k, std::string_view header_json, std::string_view payload) {
+    std::string token = warden::crypto::base64url_encode(header_json) + "." + warden::crypto::base64url_encode(payload);
+    std::string sig;
+    REQUIRE_FALSE(k.sign(token, sig));
+    return token + "." + warden::crypto::base64url_encode(sig);
+}
+
+} // namespace
+
+TEST_CASE("a canonical header gets the same verdict as the full header check", "[jwt][internals][header]") {
+    // verify_jws skips decoding a header byte-identical to {"alg":..,"typ":"JWT"} for the
+    // key a kid-less header selects. The same header with its members in another order
+    // takes the full check: every verdict must agree.
+    const std::string secret(64, 's');
+    const std::string payload = R"({"sub":"1"})";
+    key hs256 = key::hmac(algorithm::hs256, secret), hs512 = key::hmac(algorithm::hs512, secret);
+    key with_kid_a = hs256.with_kid("a"), with_kid_b = key::hmac(algorithm::hs256, std::string(64, 't')).with_kid("b");
+
+    // warden's own tokens carry the canonical header.
+    std::string own = sign_jws(hs256, payload);
+    CHECK(own.substr(0, own.find('.')) == warden::crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})"));
+
+    struct verifier {
+        const char* name;
+        key_set keys;
+        verify_options opt;
+    };
+    verify_options tiny;
+    tiny.lim.max_header_size = 26;   // the canonical HS256 header decodes to 27 bytes
+    std::vector<verifier> verifiers;
+    verifiers.push_back({"the signing key", key_set{hs256}, {}});
+    verifiers.push_back({"another algorithm", key_set{hs512}, {}});
+    verifiers.push_back({"one key with a kid", key_set{with_kid_a}, {}});
+    verifiers.push_back({"two keys with kids", key_set{with_kid_a, with_kid_b}, {}});
+    verifiers.push_back({"a header limit below the header", key_set{hs256}, tiny});
+    verifiers.push_back({"no key", key_set{}, {}});
+
+    for (const key* signer : {&hs256, &hs512}) {
+        std::string alg(to_string(signer->alg()));
+        std::string canonical = sign_with_header(*signer, R"({"alg":")" + alg + R"(","typ":"JWT"})", payload);
+        std::string reordered = sign_with_header(*signer, R"({"typ":"JWT","alg":")" + alg + R"("})", payload);
+        std::string tampered = canonical;
+        tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
+        std::string tampered_reordered = reordered;
+        tampered_reordered[tampered_reordered.size() - 2] = tampered_reordered[tampered_reordered.size() - 2] == 'A' ? 'B' : 'A';
+        for (const auto& v : verifiers) {
+            INFO("signed " << alg << ", verified by " << v.name);
+            std::string out1, out2;
+            std::error_code fast = verify_jws(canonical, v.keys, out1, v.opt);
+            std::error_code full = verify_jws(reordered, v.keys, out2, v.opt);
+            CHECK(fast == full);
+            if (!fast) CHECK(out1 == payload);
+            CHECK(verify_jws(tampered, v.keys, out1, v.opt) == verify_jws(tampered_reordered, v.keys, out2, v.opt));
+            CHECK(verify_jws(tampered, v.keys, out1, v.opt));   // never accepted
+        }
+    }
+    // The verdicts themselves, so that agreeing on a wrong answer cannot pass.
+    std::string out;
+    CHECK_FALSE(verify_jws(own, key_set{hs256}, out));
+    CHECK(verify_jws(own, key_set{hs512}, out) == errc::alg_mismatch);
+    CHECK_FALSE(verify_jws(own, key_set{with_kid_a}, out));
+    CHECK(verify_jws(own, key_set{with_kid_a, with_kid_b}, out) == errc::kid_required);
+    CHECK(verify_jws(own, key_set{hs256}, out, tiny) == errc::too_large);
+}
