@@ -5,8 +5,6 @@
 //   dispatch_virtual      a DRF-like runtime design: virtual authenticators and
 //                         permissions in vectors of unique_ptr, std::function handlers,
 //                         a runtime route map (unordered_map, regex for patterns)
-//   dispatch_warden_one_hash  the framework with token_auth hashing the key once (the
-//                         fix proposed in docs/benchmarks.md), for information
 //   dispatch_routes/N     the framework with N routes, the request hitting the last
 //                         (bench_routes.cpp)
 // Counters: allocs (operator new per request), ossl_allocs (OpenSSL mallocs).
@@ -70,76 +68,6 @@ using warden_site = decltype(warden::app<warden::route<"/api/profile/", profile_
 struct warden_case {
     dispatch_fixture& f = fixture();
     warden_site site = warden::app<warden::route<"/api/profile/", profile_api>>(f.store, bench_settings());
-    warden::detail::arena arena{4096};
-    std::string out;
-
-    void once() {
-        {
-            http_response res = site.handle(f.msg, peer, &arena);
-            serialize(res, out);
-        }
-        arena.reset();
-    }
-};
-
-// The same framework with token_auth as it would be with one SHA-256 per request
-// instead of three (see docs/benchmarks.md): a harness-local authenticator with
-// token_auth's checks and messages, confirming with the digest it already has and
-// deriving credential_id from it. Information only: it measures the proposed fix.
-struct token_auth_one_hash {
-    using policy_kind = warden::authenticator_tag;
-    using requires_services = warden::services<warden::tokens_tag>;
-    static constexpr std::string_view challenge = "Token";
-    static constexpr std::string_view scheme = "token";
-
-    template <class Ctx>
-    warden::auth_result authenticate(warden::request& req, Ctx& ctx) const {
-        auto words = warden::detail::split_header_words(req.header(http::field::authorization));
-        if (words.count == 0 || !boost::beast::iequals(words.first, "Token")) return warden::auth_result::none();
-        if (words.count == 1) return fail("Invalid token header. No credentials provided.");
-        if (words.count > 2) return fail("Invalid token header. Token string should not contain spaces.");
-        std::string_view key = words.second;
-        if (!warden::token::is_well_formed_key(key)) {
-            if (!warden::detail::is_valid_utf8(key))
-                return fail("Invalid token header. Token string should not contain invalid characters.");
-            return fail("Invalid token.");
-        }
-        auto& tokens = ctx.template get<warden::tokens_tag>();
-        const auto digest = warden::token::digest_key(key);
-        auto found = tokens.find_token(digest);
-        auto bytes = [](const warden::token::key_digest& d) {
-            return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
-        };
-        if (!found || !warden::crypto::constant_time_equal(bytes(digest), bytes(found->token.digest))) return fail("Invalid token.");
-        if (found->token.expires_at != 0 && ctx.clock().now_seconds() >= found->token.expires_at) {
-            tokens.remove_token(digest);
-            return fail("Invalid token.");
-        }
-        if (!found->owner || !found->owner->is_active) return fail("User inactive or deleted.");
-        warden::auth_info info;
-        info.scheme = scheme;
-        info.credential_id.assign(warden::crypto::hex_array(digest).data(), 8);
-        info.expires_at = found->token.expires_at;
-        return warden::auth_result::success(std::move(found->owner), std::move(info));
-    }
-
-private:
-    static warden::auth_result fail(const char* m) { return warden::auth_result::failure(warden::errors::authentication_failed(m)); }
-};
-
-struct profile_one_hash_api
-    : warden::api_view<warden::authentication<token_auth_one_hash>, warden::permissions<warden::is_authenticated>> {
-    warden::response get(warden::request& req) {
-        return warden::json({{"username", req.user().username}, {"email", req.user().email}});
-    }
-};
-
-using one_hash_site = decltype(warden::app<warden::route<"/api/profile/", profile_one_hash_api>>(
-    std::declval<warden::memory_store&>(), std::declval<warden::settings>()));
-
-struct warden_one_hash_case {
-    dispatch_fixture& f = fixture();
-    one_hash_site site = warden::app<warden::route<"/api/profile/", profile_one_hash_api>>(f.store, bench_settings());
     warden::detail::arena arena{4096};
     std::string out;
 
@@ -471,18 +399,15 @@ struct virtual_case {
 };
 
 const bool registered = register_case<warden_case>("dispatch_warden") &&
-                        register_case<warden_one_hash_case>("dispatch_warden_one_hash") &&
                         register_case<handwritten_case>("dispatch_handwritten") &&
                         register_case<virtual_case>("dispatch_virtual");
 
 void dispatch_warden(benchmark::State& s) { time_case<warden_case>(s); }
 void dispatch_handwritten(benchmark::State& s) { time_case<handwritten_case>(s); }
 void dispatch_virtual(benchmark::State& s) { time_case<virtual_case>(s); }
-void dispatch_warden_one_hash(benchmark::State& s) { time_case<warden_one_hash_case>(s); }
 BENCHMARK(dispatch_handwritten);
 BENCHMARK(dispatch_warden);
 BENCHMARK(dispatch_virtual);
-BENCHMARK(dispatch_warden_one_hash);
 
 // Runs every case `n` times, zeroing callgrind's counters before and dumping them after
 // each, so `callgrind.out.*` holds one part per case named after it.
@@ -505,7 +430,6 @@ int main(int argc, char** argv) {
     if (argc == 3 && std::string_view(argv[1]) == "--callgrind") return bench::callgrind_mode(std::strtoul(argv[2], nullptr, 10));
     return bench::run_with_ratios(argc, argv,
                                   {{"dispatch_warden", "dispatch_handwritten", "<= 1.10", 1.10},
-                                   {"dispatch_warden_one_hash", "dispatch_handwritten", "", 0},
                                    {"dispatch_virtual", "dispatch_handwritten", "", 0},
                                    {"dispatch_warden", "dispatch_virtual", "< 1.00", 0.9999},
                                    {"dispatch_routes/10", "dispatch_routes/1", "", 0},

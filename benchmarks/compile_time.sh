@@ -16,9 +16,7 @@ OUT=${WARDEN_BENCH_OUT:-$BUILD/bench-results}
 COUNTS=${COMPILE_COUNTS:-"1 10 100 300"}
 CXX=${CXX:-g++}
 REPEAT=${COMPILE_REPEAT:-1}
-# GCC's default -ftemplate-depth (900) stops an app of about 180 routes with one
-# authenticator and one permission each (see docs/benchmarks.md); 300 views need more.
-FLAGS=(-std=c++20 -O3 -DNDEBUG -ftemplate-depth=4096 -I "$ROOT/include" -c)
+FLAGS=(-std=c++20 -O3 -DNDEBUG -I "$ROOT/include" -c)
 mkdir -p "$OUT"
 source "$ROOT/scripts/lib.sh"
 ensure_packages time "${WARDEN_BUILD_PACKAGES[@]}"

@@ -103,7 +103,7 @@ PYEOF
 
 # --- bench_dispatch ---------------------------------------------------------------------
 echo "run_all: bench_dispatch (load $(loadavg))"
-"$BIN/bench_dispatch" --benchmark_repetitions="$REPS" --benchmark_report_aggregates_only=true \
+"$BIN/bench_dispatch" --benchmark_repetitions="$REPS" --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
     --benchmark_min_time="$MIN_TIME" --benchmark_out="$OUT/dispatch.json" --benchmark_out_format=json | tee "$OUT/dispatch.txt"
 rm -rf "$OUT/cg" && mkdir -p "$OUT/cg"
 valgrind --tool=callgrind --callgrind-out-file="$OUT/cg/dispatch" "$BIN/bench_dispatch" --callgrind "$CG_N" \
@@ -112,7 +112,7 @@ callgrind_json "$OUT/cg/dispatch" "$CG_N" "$OUT/dispatch_callgrind.json" | tee -
 
 # --- bench_jwt --------------------------------------------------------------------------
 echo "run_all: bench_jwt (load $(loadavg))"
-"$BIN/bench_jwt" --benchmark_repetitions="$REPS" --benchmark_report_aggregates_only=true \
+"$BIN/bench_jwt" --benchmark_repetitions="$REPS" --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
     --benchmark_min_time="$MIN_TIME" --benchmark_out="$OUT/jwt.json" --benchmark_out_format=json | tee "$OUT/jwt.txt"
 valgrind --tool=callgrind --callgrind-out-file="$OUT/cg/jwt" "$BIN/bench_jwt" --callgrind "$CG_N" \
     >/dev/null 2>"$OUT/cg/jwt.log"
