@@ -70,7 +70,7 @@ struct settings {
         std::uint32_t iterations = 1'000'000;
     } password;
 
-    /// Reads overrides from the environment:
+    /// The defaults, with the values the environment sets replacing them:
     /// WARDEN_SECRET_KEY, WARDEN_APPEND_SLASH (0/1), WARDEN_NUM_PROXIES,
     /// WARDEN_THROTTLE_RATES ("anon=3/minute,user=5/minute"), WARDEN_TOKEN_TTL (seconds),
     /// WARDEN_TOKEN_MAX_PER_USER, WARDEN_SESSION_COOKIE_AGE, WARDEN_SESSION_COOKIE_SECURE,
