@@ -144,12 +144,9 @@ inline std::string make_password_salt() { return random_string(password_salt_len
 /// @endcode
 inline std::error_code make_password(std::string_view password, std::string& out,
                                      const password_policy& policy = {}) {
-    try {
-        const std::string salt = make_password_salt();   // only this throws system_error
-        return encode_password(password, salt, policy.iterations, out);
-    } catch (const std::system_error& e) {
-        return e.code();
-    }
+    std::string salt;
+    if (auto ec = random_string(password_salt_length, password_salt_chars, salt)) return ec;
+    return encode_password(password, salt, policy.iterations, out);
 }
 
 /// Whether `encoded` can ever verify: false for Django's unusable passwords (`!...`).

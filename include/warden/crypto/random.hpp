@@ -29,29 +29,43 @@ inline std::error_code random_bytes(std::span<unsigned char> out) noexcept {
 }
 
 /// A string of `length` characters drawn uniformly from `alphabet` (2 to 256 distinct
-/// characters), by rejection sampling so no character is favoured.
+/// characters), by rejection sampling so no character is favoured, into `out`.
 ///
-/// @throws std::system_error if the CSPRNG fails; never returns a weak value.
+/// @return `errc::random_failure` if the CSPRNG fails (`out` unchanged); never a weak value.
+/// @throws std::invalid_argument if the alphabet is too small or too large.
 /// @code
-/// auto session_id = warden::crypto::random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789");
+/// std::string id;
+/// if (auto ec = warden::crypto::random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789", id)) return ec;
 /// @endcode
-inline std::string random_string(std::size_t length, std::string_view alphabet) {
+inline std::error_code random_string(std::size_t length, std::string_view alphabet, std::string& out) {
     if (alphabet.size() < 2 || alphabet.size() > 256)
         throw std::invalid_argument("random_string: alphabet must hold 2 to 256 characters");
     // Largest multiple of the alphabet size that fits in a byte: bytes at or above it
     // are rejected, which keeps the draw unbiased.
     const unsigned limit = 256u - (256u % static_cast<unsigned>(alphabet.size()));
-    std::string out;
-    out.reserve(length);
+    std::string drawn;
+    drawn.reserve(length);
     unsigned char buf[64];
-    while (out.size() < length) {
-        if (auto ec = random_bytes(buf)) throw std::system_error(ec);
+    while (drawn.size() < length) {
+        if (auto ec = random_bytes(buf)) return ec;
         for (unsigned char b : buf) {
             if (b >= limit) continue;
-            out.push_back(alphabet[b % alphabet.size()]);
-            if (out.size() == length) break;
+            drawn.push_back(alphabet[b % alphabet.size()]);
+            if (drawn.size() == length) break;
         }
     }
+    out.assign(drawn.data(), drawn.size());   // a copy: GCC 12 at -O3 warns falsely on moving it in
+    return {};
+}
+
+/// As above, returning the string.
+/// @throws std::system_error if the CSPRNG fails; std::invalid_argument for a bad alphabet.
+/// @code
+/// auto session_id = warden::crypto::random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789");
+/// @endcode
+inline std::string random_string(std::size_t length, std::string_view alphabet) {
+    std::string out;
+    if (auto ec = random_string(length, alphabet, out)) throw std::system_error(ec);
     return out;
 }
 

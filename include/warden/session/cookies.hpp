@@ -23,6 +23,27 @@
 
 namespace warden::session {
 
+namespace detail {
+
+// A cookie carrying `value` with the name, age, domain, path, HttpOnly and SameSite of
+// a settings group (`settings::session` or `settings::csrf`, which share these
+// members); Secure when the group asks for it or when `over_tls`.
+template <class CookieSettings>
+cookie cookie_from(const CookieSettings& cs, std::string value, bool over_tls) {
+    cookie c;
+    c.name = cs.cookie_name;
+    c.value = std::move(value);
+    c.max_age = cs.cookie_age;
+    c.domain = cs.cookie_domain;
+    c.path = cs.cookie_path;
+    c.secure = cs.cookie_secure || over_tls;
+    c.http_only = cs.cookie_http_only;
+    c.same_site = cs.cookie_same_site;
+    return c;
+}
+
+} // namespace detail
+
 /// The session cookie carrying `key`, with the settings' name, age, domain, path,
 /// HttpOnly and SameSite; Secure when configured or when `over_tls`.
 ///
@@ -30,16 +51,7 @@ namespace warden::session {
 /// req.set_cookie(warden::session::session_cookie(ctx.settings(), key, req.is_secure()), ctx.clock().now());
 /// @endcode
 inline cookie session_cookie(const settings& s, std::string key, bool over_tls) {
-    cookie c;
-    c.name = s.session.cookie_name;
-    c.value = std::move(key);
-    c.max_age = s.session.cookie_age;
-    c.domain = s.session.cookie_domain;
-    c.path = s.session.cookie_path;
-    c.secure = s.session.cookie_secure || over_tls;
-    c.http_only = s.session.cookie_http_only;
-    c.same_site = s.session.cookie_same_site;
-    return c;
+    return detail::cookie_from(s.session, std::move(key), over_tls);
 }
 
 /// The cookie that clears the session cookie (empty value, Max-Age=0, expired), as
@@ -57,16 +69,7 @@ inline cookie session_cookie_deletion(const settings& s, bool over_tls) {
 /// stores it), with the settings' name, age, domain, path, HttpOnly and SameSite;
 /// Secure when configured or when `over_tls`.
 inline cookie csrf_cookie(const settings& s, std::string token, bool over_tls) {
-    cookie c;
-    c.name = s.csrf.cookie_name;
-    c.value = std::move(token);
-    c.max_age = s.csrf.cookie_age;
-    c.domain = s.csrf.cookie_domain;
-    c.path = s.csrf.cookie_path;
-    c.secure = s.csrf.cookie_secure || over_tls;
-    c.http_only = s.csrf.cookie_http_only;
-    c.same_site = s.csrf.cookie_same_site;
-    return c;
+    return detail::cookie_from(s.csrf, std::move(token), over_tls);
 }
 
 /// Cookie `name` of a request, distinguishing an absent cookie (empty optional) from

@@ -243,14 +243,7 @@ inline std::string unmask_token(std::string_view token) {
 /// A new secret: 32 characters of `allowed_chars` from the CSPRNG (`_get_new_csrf_string`).
 /// @return `crypto::errc::random_failure` if the CSPRNG fails (`out` unchanged).
 inline std::error_code new_secret(std::string& out) {
-    try {
-        const std::string secret = crypto::random_string(secret_length, allowed_chars);
-        // A copy from the buffer: GCC 12 at -O3 warns falsely on moving the string in.
-        out.assign(secret.data(), secret.size());
-    } catch (const std::system_error& e) {
-        return e.code();
-    }
-    return {};
+    return crypto::random_string(secret_length, allowed_chars, out);
 }
 
 /// A new secret (throwing form). @throws std::system_error if the CSPRNG fails.

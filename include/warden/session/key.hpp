@@ -45,15 +45,7 @@ constexpr bool is_valid_key(std::string_view key) noexcept {
 /// std::string key;
 /// if (auto ec = warden::session::new_key(key)) return ec;
 /// @endcode
-inline std::error_code new_key(std::string& out) {
-    try {
-        const std::string key = crypto::random_string(key_length, key_chars);
-        out.assign(key.data(), key.size());
-    } catch (const std::system_error& e) {
-        return e.code();
-    }
-    return {};
-}
+inline std::error_code new_key(std::string& out) { return crypto::random_string(key_length, key_chars, out); }
 
 /// A new session id (throwing form). @throws std::system_error if the CSPRNG fails.
 inline std::string new_key() { return crypto::random_string(key_length, key_chars); }
