@@ -22,13 +22,6 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#else
-#define CALLGRIND_ZERO_STATS
-#define CALLGRIND_DUMP_STATS_AT(name) ((void)(name))
-#endif
-
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -44,11 +37,6 @@ namespace bench {
 dispatch_fixture& fixture() {
     static dispatch_fixture f;
     return f;
-}
-
-std::vector<case_entry>& case_registry() {
-    static std::vector<case_entry> r;
-    return r;
 }
 
 namespace {
@@ -408,19 +396,6 @@ void dispatch_virtual(benchmark::State& s) { time_case<virtual_case>(s); }
 BENCHMARK(dispatch_handwritten);
 BENCHMARK(dispatch_warden);
 BENCHMARK(dispatch_virtual);
-
-// Runs every case `n` times, zeroing callgrind's counters before and dumping them after
-// each, so `callgrind.out.*` holds one part per case named after it.
-int callgrind_mode(std::size_t n) {
-    for (auto& c : case_registry()) {
-        c.run(16);   // warm: caches, the arena's block, OpenSSL's lazily fetched objects
-        CALLGRIND_ZERO_STATS;
-        c.run(n);
-        CALLGRIND_DUMP_STATS_AT(c.name.c_str());
-        std::printf("%s: ran %zu times\n", c.name.c_str(), n);
-    }
-    return 0;
-}
 
 } // namespace
 } // namespace bench

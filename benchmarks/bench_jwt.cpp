@@ -23,13 +23,6 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#else
-#define CALLGRIND_ZERO_STATS
-#define CALLGRIND_DUMP_STATS_AT(name) ((void)(name))
-#endif
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -129,22 +122,12 @@ state_t& state() {
     return s;
 }
 
-std::vector<std::pair<const char*, void (*)(std::size_t)>>& callgrind_cases() {
-    static std::vector<std::pair<const char*, void (*)(std::size_t)>> v;
-    return v;
-}
-
 } // namespace
 
 const jwt_inputs& inputs() { return state().in; }
 
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-bool add_callgrind_case(const char* name, void (*run)(std::size_t)) {
-    callgrind_cases().emplace_back(name, run);
-    return true;
 }
 
 namespace {
@@ -327,18 +310,6 @@ const bool registered =
         jwt::claims c;
         for (std::size_t i = 0; i < n; ++i) benchmark::DoNotOptimize(warden_verify(*state().be.hs256, inputs().hs256.token, c));
     });
-
-int callgrind_mode(std::size_t n) {
-    state();
-    for (auto& [name, run] : callgrind_cases()) {
-        run(16);
-        CALLGRIND_ZERO_STATS;
-        run(n);
-        CALLGRIND_DUMP_STATS_AT(name);
-        std::printf("%s: ran %zu times\n", name, n);
-    }
-    return 0;
-}
 
 } // namespace
 } // namespace bench

@@ -2,11 +2,21 @@
 // case's ratio to its baseline measured in the same run (the medians when repetitions
 // are asked for), on CPU time (steadier on a shared machine) and wall time. Exits 1
 // when a case failed (SkipWithError: a wrong response, a token that did not verify).
+// Also the callgrind mode: `binary --callgrind N` runs each registered case N times
+// between callgrind dumps named after it.
 #ifndef WARDEN_BENCHMARKS_BENCH_MAIN_HPP
 #define WARDEN_BENCHMARKS_BENCH_MAIN_HPP
 
 #include <benchmark/benchmark.h>
 
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(name) ((void)(name))
+#endif
+
+#include <cstddef>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -14,6 +24,38 @@
 #include <vector>
 
 namespace bench {
+
+/// A case of the callgrind mode: `run(n)` does the measured work n times.
+struct callgrind_case {
+    std::string name;
+    void (*run)(std::size_t);
+};
+
+/// Every callgrind case of the binary, in registration order.
+inline std::vector<callgrind_case>& callgrind_cases() {
+    static std::vector<callgrind_case> cases;
+    return cases;
+}
+
+/// Registers a case (at static initialisation: `const bool registered = add_callgrind_case(...)`).
+inline bool add_callgrind_case(std::string name, void (*run)(std::size_t)) {
+    callgrind_cases().push_back({std::move(name), run});
+    return true;
+}
+
+/// Runs every case `n` times, zeroing callgrind's counters before and dumping them after
+/// each, so `callgrind.out.*` holds one part per case named after it. Each case first
+/// runs 16 times to warm caches, arenas and OpenSSL's lazily fetched objects.
+inline int callgrind_mode(std::size_t n) {
+    for (auto& c : callgrind_cases()) {
+        c.run(16);
+        CALLGRIND_ZERO_STATS;
+        c.run(n);
+        CALLGRIND_DUMP_STATS_AT(c.name.c_str());
+        std::printf("%s: ran %zu times\n", c.name.c_str(), n);
+    }
+    return 0;
+}
 
 /// One line of the ratio table: `name` against `baseline`, with the target as text.
 struct ratio_line {

@@ -5,10 +5,10 @@
 #define WARDEN_BENCHMARKS_DISPATCH_CASES_HPP
 
 #include "alloc_counter.hpp"
+#include "bench_main.hpp"
 #include "dispatch_common.hpp"
 
 #include <cstddef>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,23 +16,13 @@ namespace bench {
 
 dispatch_fixture& fixture();
 
-/// A named case: `run(n)` handles the request n times (for instruction counts).
-struct case_entry {
-    std::string name;
-    std::function<void(std::size_t)> run;
-};
-
-/// Every case of the binary, in registration order.
-std::vector<case_entry>& case_registry();
-
-/// Registers `Case` under `name` for the callgrind mode.
+/// Registers `Case` under `name` for the callgrind mode: n requests on one `Case`.
 template <class Case>
 bool register_case(std::string name) {
-    case_registry().push_back({std::move(name), [](std::size_t n) {
+    return add_callgrind_case(std::move(name), [](std::size_t n) {
         Case c;
         for (std::size_t i = 0; i < n; ++i) c.once();
-    }});
-    return true;
+    });
 }
 
 /// Times `Case::once()`, reporting allocations per request; checks the answer first.

@@ -31,9 +31,6 @@ const jwt_inputs& inputs();
 /// Seconds since the epoch now.
 std::int64_t unix_now();
 
-/// Registers a case for `bench_jwt --callgrind N`: `run(n)` performs the operation n times.
-bool add_callgrind_case(const char* name, void (*run)(std::size_t));
-
 } // namespace bench
 
 #endif

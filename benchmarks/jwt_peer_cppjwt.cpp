@@ -3,6 +3,7 @@
 // jti present, token_type "access", user_id read), and signing the same claims.
 // cpp-jwt has HS*, RS* and ES* but no EdDSA.
 #include "alloc_counter.hpp"
+#include "bench_main.hpp"
 #include "jwt_inputs.hpp"
 
 #include <jwt/jwt.hpp>

@@ -4,6 +4,7 @@
 // 1.10 checks no claim itself), and signing the same claims with jwt_encode_str.
 // libjwt 1.10 has HS*, RS* and ES* but no EdDSA.
 #include "alloc_counter.hpp"
+#include "bench_main.hpp"
 #include "jwt_inputs.hpp"
 
 #include <jwt.h>
