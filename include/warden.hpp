@@ -13,8 +13,8 @@
 #include <warden/core/request.hpp>
 #include <warden/core/response.hpp>
 #include <warden/core/settings.hpp>
-#include <warden/auth/concepts.hpp>
-#include <warden/auth/identity.hpp>
+#include <warden/core/concepts.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/permissions/builtin.hpp>
 #include <warden/permissions/combinators.hpp>
 #include <warden/permissions/concepts.hpp>
@@ -29,7 +29,7 @@
 #include <warden/server/app.hpp>
 #include <warden/server/route.hpp>
 #include <warden/server/router.hpp>
-#include <warden/server/services.hpp>
+#include <warden/core/context.hpp>
 #include <warden/server/serve.hpp>
 #include <warden/server/server.hpp>
 #include <warden/auth/basic_auth.hpp>

@@ -9,7 +9,7 @@
 #ifndef WARDEN_TESTS_SUPPORT_USERS_HPP
 #define WARDEN_TESTS_SUPPORT_USERS_HPP
 
-#include <warden/auth/identity.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/core/settings.hpp>
 #include <warden/crypto/password.hpp>
 

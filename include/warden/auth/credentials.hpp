@@ -5,9 +5,9 @@
 #ifndef WARDEN_AUTH_CREDENTIALS_HPP
 #define WARDEN_AUTH_CREDENTIALS_HPP
 
-#include <warden/auth/identity.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/crypto/password.hpp>
-#include <warden/server/services.hpp>
+#include <warden/core/context.hpp>
 
 #include <memory>
 #include <string>

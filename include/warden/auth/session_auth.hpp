@@ -4,12 +4,12 @@
 #ifndef WARDEN_AUTH_SESSION_AUTH_HPP
 #define WARDEN_AUTH_SESSION_AUTH_HPP
 
-#include <warden/auth/concepts.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/core/api_error.hpp>
 #include <warden/core/body.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/settings.hpp>
-#include <warden/server/services.hpp>
+#include <warden/core/context.hpp>
 #include <warden/session/auth_hash.hpp>
 #include <warden/session/cookies.hpp>
 #include <warden/session/csrf.hpp>

@@ -4,11 +4,11 @@
 #ifndef WARDEN_AUTH_TOKEN_AUTH_HPP
 #define WARDEN_AUTH_TOKEN_AUTH_HPP
 
-#include <warden/auth/concepts.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/auth/detail/header_words.hpp>
 #include <warden/core/detail/json_write.hpp>
 #include <warden/core/fixed_string.hpp>
-#include <warden/server/services.hpp>
+#include <warden/core/context.hpp>
 #include <warden/token/key.hpp>
 
 #include <boost/beast/core/string.hpp>

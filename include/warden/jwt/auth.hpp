@@ -5,9 +5,9 @@
 #ifndef WARDEN_JWT_AUTH_HPP
 #define WARDEN_JWT_AUTH_HPP
 
-#include <warden/auth/concepts.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/auth/detail/header_words.hpp>
-#include <warden/auth/identity.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/core/api_error.hpp>
 #include <warden/core/detail/json_write.hpp>
 #include <warden/core/request.hpp>
@@ -15,7 +15,7 @@
 #include <warden/jwt/jwt.hpp>
 #include <warden/jwt/keys.hpp>
 #include <warden/jwt/simplejwt.hpp>
-#include <warden/server/service_tags.hpp>
+#include <warden/core/service_tags.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

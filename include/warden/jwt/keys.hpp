@@ -21,7 +21,7 @@
 #include <warden/jwt/key.hpp>
 #include <warden/jwt/key_set.hpp>
 #include <warden/jwt/simplejwt.hpp>
-#include <warden/server/service_tags.hpp>
+#include <warden/core/service_tags.hpp>
 
 #include <fstream>
 #include <memory>

@@ -42,7 +42,7 @@
 #define WARDEN_JWT_VIEWS_HPP
 
 #include <warden/auth/credentials.hpp>
-#include <warden/auth/identity.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/core/body.hpp>
 #include <warden/core/detail/json_write.hpp>
 #include <warden/core/fields.hpp>
@@ -54,9 +54,9 @@
 #include <warden/jwt/jwt.hpp>
 #include <warden/jwt/keys.hpp>
 #include <warden/jwt/simplejwt.hpp>
-#include <warden/server/service_tags.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/view/api_view.hpp>
-#include <warden/view/detail/type_list.hpp>
+#include <warden/core/detail/type_list.hpp>
 
 #include <boost/json/object.hpp>
 

@@ -39,7 +39,7 @@
 #ifndef WARDEN_PERMISSIONS_COMBINATORS_HPP
 #define WARDEN_PERMISSIONS_COMBINATORS_HPP
 
-#include <warden/auth/concepts.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/core/fixed_string.hpp>
 #include <warden/permissions/concepts.hpp>
 #include <warden/permissions/object.hpp>

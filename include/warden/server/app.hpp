@@ -13,7 +13,7 @@
 #include <warden/crypto/random.hpp>
 #include <warden/server/route.hpp>
 #include <warden/server/router.hpp>
-#include <warden/server/services.hpp>
+#include <warden/core/context.hpp>
 #include <warden/view/dispatch.hpp>
 
 #include <boost/hana/at_key.hpp>

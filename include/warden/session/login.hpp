@@ -18,10 +18,10 @@
 #ifndef WARDEN_SESSION_LOGIN_HPP
 #define WARDEN_SESSION_LOGIN_HPP
 
-#include <warden/auth/identity.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/settings.hpp>
-#include <warden/server/services.hpp>
+#include <warden/core/context.hpp>
 #include <warden/session/auth_hash.hpp>
 #include <warden/session/cookies.hpp>
 #include <warden/session/csrf.hpp>

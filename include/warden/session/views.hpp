@@ -11,7 +11,7 @@
 #include <warden/core/json.hpp>
 #include <warden/core/response.hpp>
 #include <warden/permissions/builtin.hpp>
-#include <warden/server/services.hpp>
+#include <warden/core/context.hpp>
 #include <warden/session/login.hpp>
 #include <warden/view/api_view.hpp>
 

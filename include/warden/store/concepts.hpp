@@ -70,7 +70,7 @@
 #ifndef WARDEN_STORE_CONCEPTS_HPP
 #define WARDEN_STORE_CONCEPTS_HPP
 
-#include <warden/auth/identity.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/store/error.hpp>
 #include <warden/store/records.hpp>
 

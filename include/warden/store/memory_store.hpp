@@ -5,8 +5,8 @@
 #ifndef WARDEN_STORE_MEMORY_STORE_HPP
 #define WARDEN_STORE_MEMORY_STORE_HPP
 
-#include <warden/auth/identity.hpp>
-#include <warden/server/service_tags.hpp>
+#include <warden/core/identity.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/store/concepts.hpp>
 #include <warden/store/detail/memory_state.hpp>
 #include <warden/store/error.hpp>

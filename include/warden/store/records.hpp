@@ -4,7 +4,7 @@
 #ifndef WARDEN_STORE_RECORDS_HPP
 #define WARDEN_STORE_RECORDS_HPP
 
-#include <warden/auth/identity.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/token/key.hpp>
 
 #include <cstdint>

@@ -4,8 +4,8 @@
 #ifndef WARDEN_STORE_SQLITE_STORE_HPP
 #define WARDEN_STORE_SQLITE_STORE_HPP
 
-#include <warden/auth/identity.hpp>
-#include <warden/server/service_tags.hpp>
+#include <warden/core/identity.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/store/concepts.hpp>
 #include <warden/store/detail/sqlite_state.hpp>
 #include <warden/store/error.hpp>

@@ -45,7 +45,7 @@
 #include <warden/core/fixed_string.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/settings.hpp>
-#include <warden/server/services.hpp>
+#include <warden/core/context.hpp>
 #include <warden/throttle/concepts.hpp>
 #include <warden/throttle/detail/counting.hpp>
 #include <warden/throttle/rate.hpp>

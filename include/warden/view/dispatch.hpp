@@ -13,7 +13,7 @@
 #ifndef WARDEN_VIEW_DISPATCH_HPP
 #define WARDEN_VIEW_DISPATCH_HPP
 
-#include <warden/auth/concepts.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/core/api_error.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/response.hpp>

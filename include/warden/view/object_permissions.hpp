@@ -39,7 +39,7 @@
 #include <warden/permissions/concepts.hpp>
 #include <warden/permissions/object.hpp>
 #include <warden/view/dispatch.hpp>
-#include <warden/view/detail/type_list.hpp>
+#include <warden/core/detail/type_list.hpp>
 
 #include <optional>
 #include <string>

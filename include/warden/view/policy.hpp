@@ -6,7 +6,7 @@
 #ifndef WARDEN_VIEW_POLICY_HPP
 #define WARDEN_VIEW_POLICY_HPP
 
-#include <warden/view/detail/type_list.hpp>
+#include <warden/core/detail/type_list.hpp>
 
 #include <type_traits>
 

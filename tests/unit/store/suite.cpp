@@ -2,7 +2,7 @@
 // warden/store/concepts.hpp, with explicit times.
 #include <support/backends.hpp>
 
-#include <warden/server/services.hpp>
+#include <warden/core/context.hpp>
 
 #include <warden/store/concepts.hpp>
 #include <warden/token/key.hpp>

@@ -8,7 +8,7 @@
 #ifndef WARDEN_STORE_DETAIL_MEMORY_STATE_HPP
 #define WARDEN_STORE_DETAIL_MEMORY_STATE_HPP
 
-#include <warden/auth/identity.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/store/detail/hash.hpp>
 #include <warden/store/detail/throttle_window.hpp>
 #include <warden/store/error.hpp>

@@ -4,7 +4,7 @@
 #ifndef WARDEN_STORE_DETAIL_SQLITE_STATE_HPP
 #define WARDEN_STORE_DETAIL_SQLITE_STATE_HPP
 
-#include <warden/auth/identity.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/store/detail/sqlite.hpp>
 #include <warden/store/detail/sqlite_pool.hpp>
 #include <warden/store/detail/sqlite_schema.hpp>

@@ -4,7 +4,7 @@
 #define WARDEN_THROTTLE_DETAIL_COUNTING_HPP
 
 #include <warden/core/settings.hpp>
-#include <warden/server/services.hpp>
+#include <warden/core/context.hpp>
 #include <warden/store/records.hpp>
 #include <warden/throttle/concepts.hpp>
 #include <warden/throttle/rate.hpp>

@@ -1,7 +1,7 @@
 /// @file
 /// Who made a request: `user` (as stored, or anonymous) and `auth_info` (what proved it).
-#ifndef WARDEN_AUTH_IDENTITY_HPP
-#define WARDEN_AUTH_IDENTITY_HPP
+#ifndef WARDEN_CORE_IDENTITY_HPP
+#define WARDEN_CORE_IDENTITY_HPP
 
 #include <cstdint>
 #include <memory>

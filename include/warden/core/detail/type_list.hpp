@@ -1,6 +1,6 @@
 // Plain C++20 type-list helpers for per-view code (Hana stays out of it: see DESIGN.md).
-#ifndef WARDEN_VIEW_DETAIL_TYPE_LIST_HPP
-#define WARDEN_VIEW_DETAIL_TYPE_LIST_HPP
+#ifndef WARDEN_CORE_DETAIL_TYPE_LIST_HPP
+#define WARDEN_CORE_DETAIL_TYPE_LIST_HPP
 
 #include <cstddef>
 #include <type_traits>

@@ -3,8 +3,8 @@
 /// (`using provides = warden::provides<users_tag, tokens_tag>;`) and policies say what
 /// they need (`using requires_services = warden::services<tokens_tag>;`). Light: no
 /// Beast, no JSON, so store headers can include it.
-#ifndef WARDEN_SERVER_SERVICE_TAGS_HPP
-#define WARDEN_SERVER_SERVICE_TAGS_HPP
+#ifndef WARDEN_CORE_SERVICE_TAGS_HPP
+#define WARDEN_CORE_SERVICE_TAGS_HPP
 
 namespace warden {
 

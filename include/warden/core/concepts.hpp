@@ -19,13 +19,13 @@
 ///   (password hashing), and `using requires_services = warden::services<tags...>;`
 ///   naming the app services it uses (stores, keys). The server runs a route whose
 ///   policies may block, or use a blocking store, off the I/O threads.
-#ifndef WARDEN_AUTH_CONCEPTS_HPP
-#define WARDEN_AUTH_CONCEPTS_HPP
+#ifndef WARDEN_CORE_CONCEPTS_HPP
+#define WARDEN_CORE_CONCEPTS_HPP
 
-#include <warden/auth/identity.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/core/api_error.hpp>
 #include <warden/core/request.hpp>
-#include <warden/server/service_tags.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/view/policy.hpp>
 
 #include <concepts>

@@ -6,14 +6,14 @@
 /// and, if its calls block the thread (a database), `static constexpr bool blocking = true;`.
 /// Policies name the tags they need (`using requires_services = warden::services<tokens_tag>;`);
 /// an app whose services lack one fails to compile with a message naming the fix.
-#ifndef WARDEN_SERVER_SERVICES_HPP
-#define WARDEN_SERVER_SERVICES_HPP
+#ifndef WARDEN_CORE_CONTEXT_HPP
+#define WARDEN_CORE_CONTEXT_HPP
 
-#include <warden/auth/concepts.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/core/clock.hpp>
 #include <warden/core/settings.hpp>
-#include <warden/server/service_tags.hpp>
-#include <warden/view/detail/type_list.hpp>
+#include <warden/core/service_tags.hpp>
+#include <warden/core/detail/type_list.hpp>
 
 #include <cstddef>
 #include <tuple>
@@ -83,7 +83,7 @@ public:
     template <class Tag>
     auto& get() const noexcept {
         static_assert(has<Tag>, "warden: the app has no service providing this tag; pass a store or service that "
-                                "provides it to warden::app<...>(...) (see warden/server/services.hpp)");
+                                "provides it to warden::app<...>(...) (see warden/core/context.hpp)");
         return std::get<detail::provider_index<Tag, Services...>()>(services_);
     }
 
