@@ -26,9 +26,9 @@
 #include <warden/view/dispatch.hpp>
 #include <warden/view/object_permissions.hpp>
 #include <warden/view/policy.hpp>
-#include <warden/server/app.hpp>
-#include <warden/server/route.hpp>
-#include <warden/server/router.hpp>
+#include <warden/app/app.hpp>
+#include <warden/app/route.hpp>
+#include <warden/app/router.hpp>
 #include <warden/core/context.hpp>
 #include <warden/server/serve.hpp>
 #include <warden/server/server.hpp>

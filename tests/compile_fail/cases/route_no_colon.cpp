@@ -1,5 +1,5 @@
 // expect: warden::route: a converter needs a type and a name
-#include <warden/server/route.hpp>
+#include <warden/app/route.hpp>
 struct v {};
 using r = warden::route<"/<id>/", v>;
 constexpr auto p = r::pattern;

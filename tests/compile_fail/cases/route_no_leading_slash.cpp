@@ -1,5 +1,5 @@
 // expect: warden::route: a pattern must start with '/'
-#include <warden/server/route.hpp>
+#include <warden/app/route.hpp>
 struct v {};
 using r = warden::route<"api/", v>;
 constexpr auto p = r::pattern;

@@ -1,5 +1,5 @@
 // expect: warden::route: a '>' in the pattern has no matching '<'
-#include <warden/server/route.hpp>
+#include <warden/app/route.hpp>
 struct v {};
 using r = warden::route<"/a>/", v>;
 constexpr auto p = r::pattern;

@@ -1,5 +1,5 @@
 // expect: warden::route: a '<' in the pattern is not closed by '>'
-#include <warden/server/route.hpp>
+#include <warden/app/route.hpp>
 struct v {};
 using r = warden::route<"/a/<int:id/", v>;
 constexpr auto p = r::pattern;

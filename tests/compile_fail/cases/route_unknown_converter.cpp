@@ -1,5 +1,5 @@
 // expect: warden::route: unknown converter; use int, str, slug, uuid or path
-#include <warden/server/route.hpp>
+#include <warden/app/route.hpp>
 struct v {};
 using r = warden::route<"/<float:x>/", v>;
 constexpr auto p = r::pattern;

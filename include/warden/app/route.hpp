@@ -6,8 +6,8 @@
 /// `<slug:name>` ([-a-zA-Z0-9_]+), `<uuid:name>` (lower-case 8-4-4-4-12 hex) and
 /// `<path:name>` (one or more of any character, '/' included). A malformed pattern fails
 /// to compile with a message that says what to fix.
-#ifndef WARDEN_SERVER_ROUTE_HPP
-#define WARDEN_SERVER_ROUTE_HPP
+#ifndef WARDEN_APP_ROUTE_HPP
+#define WARDEN_APP_ROUTE_HPP
 
 #include <warden/core/fixed_string.hpp>
 #include <warden/core/request.hpp>

@@ -1,4 +1,4 @@
-#include <warden/server/router.hpp>
+#include <warden/app/router.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -10,7 +10,7 @@ template <class... R>
 using router = detail::router<R...>;
 }
 
-TEST_CASE("static routes are found by exact path", "[view][router]") {
+TEST_CASE("static routes are found by exact path", "[app][router]") {
     using r = router<route<"/a/", v>, route<"/b/", v>, route<"/", v>>;
     CHECK(r::match("/a/").index == 0);
     CHECK(r::match("/b/").index == 1);
@@ -20,7 +20,7 @@ TEST_CASE("static routes are found by exact path", "[view][router]") {
     CHECK(r::match("").index == -1);
 }
 
-TEST_CASE("converters follow Django's patterns", "[view][router]") {
+TEST_CASE("converters follow Django's patterns", "[app][router]") {
     using r = router<route<"/i/<int:id>/", v>, route<"/s/<str:name>/", v>, route<"/g/<slug:s>/", v>,
                      route<"/u/<uuid:u>/", v>, route<"/p/<path:rest>", v>>;
     auto m = r::match("/i/123/");
@@ -43,7 +43,7 @@ TEST_CASE("converters follow Django's patterns", "[view][router]") {
     CHECK(p.params[0].value == "a/b/c.txt");
 }
 
-TEST_CASE("converters backtrack like Django's regular expressions", "[view][router]") {
+TEST_CASE("converters backtrack like Django's regular expressions", "[app][router]") {
     using r = router<route<"/x/<str:a>-<str:b>/", v>, route<"/f/<path:dir>/<str:file>", v>>;
     auto m = r::match("/x/one-two-three/");
     REQUIRE(m.index == 0);
@@ -55,14 +55,14 @@ TEST_CASE("converters backtrack like Django's regular expressions", "[view][rout
     CHECK(f.params[1].value == "c");
 }
 
-TEST_CASE("the first route in declaration order wins, static or not", "[view][router]") {
+TEST_CASE("the first route in declaration order wins, static or not", "[app][router]") {
     using r = router<route<"/users/<str:name>/", v>, route<"/users/me/", v>, route<"/other/", v>, route<"/other/<str:x>/", v>>;
     CHECK(r::match("/users/me/").index == 0);
     CHECK(r::match("/other/").index == 2);
     CHECK(r::match("/other/y/").index == 3);
 }
 
-TEST_CASE("route patterns are parsed at compile time", "[view][router]") {
+TEST_CASE("route patterns are parsed at compile time", "[app][router]") {
     constexpr auto p = detail::parse_pattern("/api/users/<int:id>/posts/<slug:post>/");
     STATIC_REQUIRE(p.error == detail::pattern_error::none);
     STATIC_REQUIRE(p.params == 2);

@@ -1,8 +1,8 @@
 /// @file
 /// `app<...>(services...)`: routes, defaults and services assembled into a statically
 /// dispatched request handler, served by `serve()` or driven by the test client.
-#ifndef WARDEN_SERVER_APP_HPP
-#define WARDEN_SERVER_APP_HPP
+#ifndef WARDEN_APP_APP_HPP
+#define WARDEN_APP_APP_HPP
 
 #include <warden/core/api_error.hpp>
 #include <warden/core/body.hpp>
@@ -11,8 +11,8 @@
 #include <warden/core/response.hpp>
 #include <warden/core/settings.hpp>
 #include <warden/crypto/random.hpp>
-#include <warden/server/route.hpp>
-#include <warden/server/router.hpp>
+#include <warden/app/route.hpp>
+#include <warden/app/router.hpp>
 #include <warden/core/context.hpp>
 #include <warden/view/dispatch.hpp>
 

@@ -6,10 +6,10 @@
 /// Patterns with converters are tried in declaration order, skipping those whose
 /// literal prefix does not match. Django's rule holds: the first route in declaration
 /// order that matches wins.
-#ifndef WARDEN_SERVER_ROUTER_HPP
-#define WARDEN_SERVER_ROUTER_HPP
+#ifndef WARDEN_APP_ROUTER_HPP
+#define WARDEN_APP_ROUTER_HPP
 
-#include <warden/server/route.hpp>
+#include <warden/app/route.hpp>
 
 #include <array>
 #include <bit>
