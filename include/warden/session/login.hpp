@@ -24,7 +24,7 @@
 #include <warden/core/context.hpp>
 #include <warden/session/auth_hash.hpp>
 #include <warden/session/cookies.hpp>
-#include <warden/session/csrf.hpp>
+#include <warden/csrf/check.hpp>
 #include <warden/session/detail/store_calls.hpp>
 #include <warden/session/key.hpp>
 #include <warden/store/error.hpp>

@@ -2,7 +2,7 @@
 // unmasking, sanitizing and comparison, the reason strings, Python's urlparse on
 // hostile Referers, and the HTTPS Referer check of the real CsrfViewMiddleware.
 // Each test skips with a message when python3 or Django is missing.
-#include <warden/session/csrf.hpp>
+#include <warden/csrf/check.hpp>
 
 #include <support/python.hpp>
 #include <support/shared_data.hpp>

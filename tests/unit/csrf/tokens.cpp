@@ -1,4 +1,4 @@
-#include <warden/session/csrf.hpp>
+#include <warden/csrf/check.hpp>
 
 #include <support/shared_data.hpp>
 

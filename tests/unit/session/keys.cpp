@@ -3,7 +3,7 @@
 
 #include <warden/session/auth_hash.hpp>
 #include <warden/session/cookies.hpp>
-#include <warden/session/detail/host.hpp>
+#include <warden/csrf/detail/host.hpp>
 #include <warden/session/key.hpp>
 
 #include <set>

@@ -39,12 +39,12 @@
 ///         return forbidden(std::string(csrf::drf_reason_prefix) + v.reason);  // "CSRF Failed: ..."
 /// }
 /// @endcode
-#ifndef WARDEN_SESSION_CSRF_HPP
-#define WARDEN_SESSION_CSRF_HPP
+#ifndef WARDEN_CSRF_CHECK_HPP
+#define WARDEN_CSRF_CHECK_HPP
 
 #include <warden/crypto/compare.hpp>
 #include <warden/crypto/random.hpp>
-#include <warden/session/detail/python_url.hpp>
+#include <warden/csrf/detail/python_url.hpp>
 
 #include <openssl/crypto.h>
 

@@ -6,8 +6,8 @@
 // Header bytes are treated as Latin-1 characters, as WSGI servers decode them. Under
 // that decoding Python's NFKC netloc check (_checknetloc) can never fail: no character
 // U+0080..U+00FF normalises to one of "/?#@:", so it is omitted.
-#ifndef WARDEN_SESSION_DETAIL_PYTHON_URL_HPP
-#define WARDEN_SESSION_DETAIL_PYTHON_URL_HPP
+#ifndef WARDEN_CSRF_DETAIL_PYTHON_URL_HPP
+#define WARDEN_CSRF_DETAIL_PYTHON_URL_HPP
 
 #include <algorithm>
 #include <array>

@@ -4,8 +4,8 @@
 //   ^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9\.:]+\])(:\d+)?$
 // and its domain (without port and trailing dot) is not empty; otherwise the host is
 // "disallowed" and the CSRF Referer check can then only match trusted origins.
-#ifndef WARDEN_SESSION_DETAIL_HOST_HPP
-#define WARDEN_SESSION_DETAIL_HOST_HPP
+#ifndef WARDEN_CSRF_DETAIL_HOST_HPP
+#define WARDEN_CSRF_DETAIL_HOST_HPP
 
 #include <cstddef>
 #include <string_view>
