@@ -6,7 +6,7 @@
 //
 //   bench_site [--port P] [--threads N] [--no-access-log]     (127.0.0.1)
 #include <warden.hpp>
-#include <warden/auth/token_auth.hpp>
+#include <warden/token/auth.hpp>
 #include <warden/server/serve.hpp>
 #include <warden/store/memory_store.hpp>
 #include <warden/token/tokens.hpp>

@@ -40,7 +40,7 @@ generate() {   # generate N FILE
     {
         echo '#include <warden.hpp>'
         echo '#include <warden/auth/basic_auth.hpp>'
-        echo '#include <warden/auth/token_auth.hpp>'
+        echo '#include <warden/token/auth.hpp>'
         echo '#include <warden/store/memory_store.hpp>'
         echo 'using namespace warden;'
         for ((i = 0; i < n; i++)); do

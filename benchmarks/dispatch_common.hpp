@@ -5,7 +5,7 @@
 #define WARDEN_BENCHMARKS_DISPATCH_COMMON_HPP
 
 #include <warden.hpp>
-#include <warden/auth/token_auth.hpp>
+#include <warden/token/auth.hpp>
 #include <warden/store/memory_store.hpp>
 #include <warden/token/tokens.hpp>
 

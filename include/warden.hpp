@@ -34,8 +34,8 @@
 #include <warden/server/server.hpp>
 #include <warden/auth/basic_auth.hpp>
 #include <warden/auth/credentials.hpp>
-#include <warden/auth/session_auth.hpp>
-#include <warden/auth/token_auth.hpp>
+#include <warden/session/auth.hpp>
+#include <warden/token/auth.hpp>
 #include <warden/core/fields.hpp>
 #include <warden/store/concepts.hpp>
 #include <warden/store/memory_store.hpp>

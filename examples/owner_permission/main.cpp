@@ -9,7 +9,7 @@
 //
 //   owner_permission [--port P]     (users alice, bob (staff) and carol; their tokens are printed)
 #include <warden.hpp>
-#include <warden/auth/token_auth.hpp>
+#include <warden/token/auth.hpp>
 #include <warden/permissions/combinators.hpp>
 #include <warden/server/serve.hpp>
 #include <warden/store/memory_store.hpp>

@@ -1,7 +1,7 @@
 // The tutorial's two views in warden: DashboardAPI (session authentication) and
 // ProfileAPI (token authentication), with the token endpoint, on an SQLite file.
 #include <warden.hpp>
-#include <warden/auth/token_auth.hpp>
+#include <warden/token/auth.hpp>
 #include <warden/server/serve.hpp>
 #include <warden/store/sqlite_store.hpp>
 #include <warden/token/obtain.hpp>

@@ -6,12 +6,12 @@
 //                  [--tls-cert PEM --tls-key PEM]
 #include <warden.hpp>
 #include <warden/auth/basic_auth.hpp>
-#include <warden/auth/session_auth.hpp>
-#include <warden/auth/token_auth.hpp>
+#include <warden/session/auth.hpp>
+#include <warden/token/auth.hpp>
 #include <warden/core/fields.hpp>
 #include <warden/crypto/password.hpp>
 #include <warden/jwt/auth.hpp>
-#include <warden/jwt/keys.hpp>
+#include <warden/jwt/key_service.hpp>
 #include <warden/jwt/views.hpp>
 #include <warden/server/serve.hpp>
 #include <warden/session/views.hpp>

@@ -13,7 +13,7 @@
 #include <warden/core/request.hpp>
 #include <warden/jwt/blacklist.hpp>
 #include <warden/jwt/jwt.hpp>
-#include <warden/jwt/keys.hpp>
+#include <warden/jwt/key_service.hpp>
 #include <warden/jwt/simplejwt.hpp>
 #include <warden/core/service_tags.hpp>
 

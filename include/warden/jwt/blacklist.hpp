@@ -30,7 +30,7 @@
 
 #include <warden/jwt/error.hpp>
 #include <warden/jwt/jwt.hpp>
-#include <warden/jwt/keys.hpp>
+#include <warden/jwt/key_service.hpp>
 #include <warden/jwt/simplejwt.hpp>
 #include <warden/store/concepts.hpp>
 #include <warden/store/records.hpp>

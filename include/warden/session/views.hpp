@@ -5,7 +5,7 @@
 #define WARDEN_SESSION_VIEWS_HPP
 
 #include <warden/auth/credentials.hpp>
-#include <warden/auth/session_auth.hpp>
+#include <warden/session/auth.hpp>
 #include <warden/core/body.hpp>
 #include <warden/core/fields.hpp>
 #include <warden/core/json.hpp>

@@ -4,7 +4,7 @@
 
 #include <warden.hpp>
 #include <warden/auth/basic_auth.hpp>
-#include <warden/auth/token_auth.hpp>
+#include <warden/token/auth.hpp>
 #include <warden/crypto/password.hpp>
 #include <warden/store/memory_store.hpp>
 #include <warden/test/client.hpp>

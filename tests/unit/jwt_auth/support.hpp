@@ -5,11 +5,11 @@
 #define WARDEN_TESTS_UNIT_JWT_AUTH_SUPPORT_HPP
 
 #include <warden.hpp>
-#include <warden/auth/session_auth.hpp>
-#include <warden/auth/token_auth.hpp>
+#include <warden/session/auth.hpp>
+#include <warden/token/auth.hpp>
 #include <warden/jwt/auth.hpp>
 #include <warden/jwt/blacklist.hpp>
-#include <warden/jwt/keys.hpp>
+#include <warden/jwt/key_service.hpp>
 #include <warden/jwt/views.hpp>
 #include <warden/store/memory_store.hpp>
 #include <warden/store/sqlite_store.hpp>

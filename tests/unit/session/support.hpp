@@ -4,8 +4,8 @@
 #define WARDEN_TESTS_UNIT_SESSION_SUPPORT_HPP
 
 #include <warden.hpp>
-#include <warden/auth/session_auth.hpp>
-#include <warden/auth/token_auth.hpp>
+#include <warden/session/auth.hpp>
+#include <warden/token/auth.hpp>
 #include <warden/core/fields.hpp>
 #include <warden/crypto/password.hpp>
 #include <warden/session/views.hpp>

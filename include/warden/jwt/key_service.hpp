@@ -13,8 +13,8 @@
 /// auto site = warden::app<warden::route<"/api/token/", warden::jwt::token_obtain_pair>, ...>(
 ///     db, warden::settings::from_env(), warden::jwt::keys::hs256(secret, cfg));
 /// @endcode
-#ifndef WARDEN_JWT_KEYS_HPP
-#define WARDEN_JWT_KEYS_HPP
+#ifndef WARDEN_JWT_KEY_SERVICE_HPP
+#define WARDEN_JWT_KEY_SERVICE_HPP
 
 #include <warden/jwt/algorithm.hpp>
 #include <warden/jwt/error.hpp>

@@ -1,8 +1,8 @@
 /// @file
 /// `session_auth`: DRF's SessionAuthentication over warden's server-side sessions,
 /// with Django 3.2's CSRF protection for session-authenticated unsafe requests.
-#ifndef WARDEN_AUTH_SESSION_AUTH_HPP
-#define WARDEN_AUTH_SESSION_AUTH_HPP
+#ifndef WARDEN_SESSION_AUTH_HPP
+#define WARDEN_SESSION_AUTH_HPP
 
 #include <warden/core/concepts.hpp>
 #include <warden/core/api_error.hpp>

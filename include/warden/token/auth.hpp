@@ -1,8 +1,8 @@
 /// @file
 /// `token_auth`: DRF's TokenAuthentication (`Authorization: Token <key>`), with keys
 /// stored as digests, optional expiry, and several tokens per user.
-#ifndef WARDEN_AUTH_TOKEN_AUTH_HPP
-#define WARDEN_AUTH_TOKEN_AUTH_HPP
+#ifndef WARDEN_TOKEN_AUTH_HPP
+#define WARDEN_TOKEN_AUTH_HPP
 
 #include <warden/core/concepts.hpp>
 #include <warden/auth/detail/header_words.hpp>
