@@ -17,10 +17,7 @@
 #include <warden/core/identity.hpp>
 #include <warden/permissions/builtin.hpp>
 #include <warden/permissions/combinators.hpp>
-#include <warden/permissions/concepts.hpp>
-#include <warden/permissions/object.hpp>
 #include <warden/throttle/builtin.hpp>
-#include <warden/throttle/concepts.hpp>
 #include <warden/throttle/rate.hpp>
 #include <warden/view/api_view.hpp>
 #include <warden/view/dispatch.hpp>

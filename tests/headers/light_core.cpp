@@ -1,6 +1,6 @@
 // The light core: a view and its permissions compile without OpenSSL or Boost.JSON.
 #include <warden/permissions/builtin.hpp>
-#include <warden/permissions/concepts.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/view/api_view.hpp>
 #include <warden/view/dispatch.hpp>
 #include <warden/view/policy.hpp>

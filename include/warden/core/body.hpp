@@ -11,7 +11,7 @@
 #include <warden/core/api_error.hpp>
 #include <warden/core/detail/json_write.hpp>
 #include <warden/core/request.hpp>
-#include <warden/view/policy.hpp>
+#include <warden/core/policy.hpp>
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json/object.hpp>

@@ -9,7 +9,6 @@
 #ifndef WARDEN_CORE_CONTEXT_HPP
 #define WARDEN_CORE_CONTEXT_HPP
 
-#include <warden/core/concepts.hpp>
 #include <warden/core/clock.hpp>
 #include <warden/core/settings.hpp>
 #include <warden/core/service_tags.hpp>

@@ -4,7 +4,7 @@
 #ifndef WARDEN_PERMISSIONS_BUILTIN_HPP
 #define WARDEN_PERMISSIONS_BUILTIN_HPP
 
-#include <warden/permissions/concepts.hpp>
+#include <warden/core/concepts.hpp>
 
 namespace warden {
 

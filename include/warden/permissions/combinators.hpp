@@ -41,9 +41,8 @@
 
 #include <warden/core/concepts.hpp>
 #include <warden/core/fixed_string.hpp>
-#include <warden/permissions/concepts.hpp>
-#include <warden/permissions/object.hpp>
-#include <warden/view/policy.hpp>
+#include <warden/core/policy.hpp>
+#include <warden/core/service_tags.hpp>
 
 #include <cstddef>
 #include <tuple>

@@ -42,11 +42,11 @@
 #ifndef WARDEN_THROTTLE_BUILTIN_HPP
 #define WARDEN_THROTTLE_BUILTIN_HPP
 
+#include <warden/core/concepts.hpp>
 #include <warden/core/fixed_string.hpp>
 #include <warden/core/request.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/core/settings.hpp>
-#include <warden/core/context.hpp>
-#include <warden/throttle/concepts.hpp>
 #include <warden/throttle/detail/counting.hpp>
 #include <warden/throttle/rate.hpp>
 

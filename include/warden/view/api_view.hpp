@@ -4,7 +4,6 @@
 #ifndef WARDEN_VIEW_API_VIEW_HPP
 #define WARDEN_VIEW_API_VIEW_HPP
 
-#include <warden/permissions/builtin.hpp>
 #include <warden/view/policy.hpp>
 
 #include <array>
@@ -19,7 +18,8 @@ namespace warden {
 /// optionally, the app context.
 ///
 /// A view that names no `authentication<...>` uses the app's default authenticators (as
-/// DRF's DEFAULT_AUTHENTICATION_CLASSES); with no `permissions<...>` it is `allow_any`;
+/// DRF's DEFAULT_AUTHENTICATION_CLASSES); with no `permissions<...>` (and no app default)
+/// every request is allowed, as DRF's AllowAny;
 /// with no `throttles<...>` it is not throttled; with no `parsers<...>` it takes the
 /// app's default parsers.
 ///

@@ -13,12 +13,10 @@
 #ifndef WARDEN_VIEW_DISPATCH_HPP
 #define WARDEN_VIEW_DISPATCH_HPP
 
-#include <warden/core/concepts.hpp>
 #include <warden/core/api_error.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/response.hpp>
-#include <warden/permissions/concepts.hpp>
-#include <warden/throttle/concepts.hpp>
 #include <warden/view/api_view.hpp>
 
 #include <boost/beast/core/string.hpp>
@@ -195,7 +193,7 @@ struct view_traits {
     using authenticators = typename detail::find_in<authenticator_tag,
         typename detail::find_in<authenticator_tag, authentication<>, default_lists>::type, lists>::type::types;
     using permission_list = typename detail::find_in<permission_tag,
-        typename detail::find_in<permission_tag, permissions<allow_any>, default_lists>::type, lists>::type::types;
+        typename detail::find_in<permission_tag, permissions<>, default_lists>::type, lists>::type::types;
     using throttle_list = typename detail::find_in<throttle_tag,
         typename detail::find_in<throttle_tag, throttles<>, default_lists>::type, lists>::type::types;
     using parser_list = typename detail::find_in<parser_tag,

@@ -35,11 +35,10 @@
 #define WARDEN_VIEW_OBJECT_PERMISSIONS_HPP
 
 #include <warden/core/api_error.hpp>
-#include <warden/core/request.hpp>
-#include <warden/permissions/concepts.hpp>
-#include <warden/permissions/object.hpp>
-#include <warden/view/dispatch.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/core/detail/type_list.hpp>
+#include <warden/core/request.hpp>
+#include <warden/view/dispatch.hpp>
 
 #include <optional>
 #include <string>

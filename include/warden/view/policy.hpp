@@ -1,42 +1,17 @@
 /// @file
-/// Policy tags and policy lists. A policy opts in with a tag
-/// (`using policy_kind = warden::authenticator_tag;`); a view names its policies in
-/// lists (`authentication<...>`, `permissions<...>`, `throttles<...>`, `parsers<...>`)
-/// that the pipeline finds by tag.
+/// Policy lists: a view names its policies in lists (`authentication<...>`,
+/// `permissions<...>`, `throttles<...>`, `parsers<...>`) that the pipeline finds by tag.
+/// A policy opts in with a tag (`using policy_kind = warden::authenticator_tag;`,
+/// warden/core/policy.hpp).
 #ifndef WARDEN_VIEW_POLICY_HPP
 #define WARDEN_VIEW_POLICY_HPP
 
 #include <warden/core/detail/type_list.hpp>
+#include <warden/core/policy.hpp>
 
 #include <type_traits>
 
 namespace warden {
-
-/// Tag of authenticators (DRF's authentication classes).
-struct authenticator_tag {};
-/// Tag of permissions (DRF's permission classes).
-struct permission_tag {};
-/// Tag of throttles (DRF's throttle classes).
-struct throttle_tag {};
-/// Tag of request body parsers (DRF's parser classes).
-struct parser_tag {};
-
-/// The tag a policy declares, or void.
-template <class P, class = void>
-struct policy_kind_of { using type = void; };
-template <class P>
-struct policy_kind_of<P, std::void_t<typename P::policy_kind>> { using type = typename P::policy_kind; };
-template <class P>
-using policy_kind_of_t = typename policy_kind_of<P>::type;
-
-/// True when `P` declares `using policy_kind = Tag;`.
-template <class P, class Tag>
-inline constexpr bool is_policy_of = std::is_same_v<policy_kind_of_t<P>, Tag>;
-
-namespace detail {
-template <class P>
-inline constexpr bool is_any_policy = !std::is_void_v<policy_kind_of_t<P>>;
-}
 
 /// The view's authenticators, tried in order; the first success wins.
 /// `authentication<>` means none (every request is anonymous).
@@ -108,9 +83,6 @@ struct find_list<Tag, Default, L, Lists...> {
     using type = std::conditional_t<std::is_same_v<typename L::policy_list_kind, Tag>, L,
                                     typename find_list<Tag, Default, Lists...>::type>;
 };
-
-template <class Tag, class... Lists>
-inline constexpr std::size_t count_lists = (std::size_t{0} + ... + std::is_same_v<typename Lists::policy_list_kind, Tag>);
 
 } // namespace detail
 

@@ -1,4 +1,5 @@
 // expect: warden::parsers<\.\.\.> lists a type that is not a parser: use warden::json_parser
+#include <warden/permissions/builtin.hpp>
 #include <warden/view/api_view.hpp>
 using namespace warden;
 struct v : api_view<parsers<allow_any>> {};

@@ -3,10 +3,10 @@
 #ifndef WARDEN_THROTTLE_DETAIL_COUNTING_HPP
 #define WARDEN_THROTTLE_DETAIL_COUNTING_HPP
 
+#include <warden/core/concepts.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/core/settings.hpp>
-#include <warden/core/context.hpp>
 #include <warden/store/records.hpp>
-#include <warden/throttle/concepts.hpp>
 #include <warden/throttle/rate.hpp>
 
 #include <charconv>
