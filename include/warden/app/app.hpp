@@ -4,128 +4,33 @@
 #ifndef WARDEN_APP_APP_HPP
 #define WARDEN_APP_APP_HPP
 
+#include <warden/app/detail/app.hpp>
+#include <warden/app/route.hpp>
+#include <warden/app/router.hpp>
+#include <warden/app/services.hpp>
 #include <warden/core/api_error.hpp>
-#include <warden/core/body.hpp>
+#include <warden/core/concepts.hpp>
+#include <warden/core/context.hpp>
+#include <warden/core/detail/arena.hpp>
 #include <warden/core/http.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/response.hpp>
 #include <warden/core/settings.hpp>
 #include <warden/crypto/random.hpp>
-#include <warden/app/route.hpp>
-#include <warden/app/router.hpp>
-#include <warden/core/context.hpp>
-#include <warden/view/dispatch.hpp>
-
-#include <boost/hana/at_key.hpp>
-#include <boost/hana/map.hpp>
-#include <boost/hana/pair.hpp>
-#include <boost/hana/type.hpp>
+#include <warden/view/traits.hpp>
 
 #include <array>
+#include <cstddef>
 #include <exception>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
 namespace warden {
 
-namespace detail {
-
-template <class T>
-struct is_route : std::false_type {};
-template <fixed_string P, class V>
-struct is_route<route<P, V>> : std::true_type {};
-
-template <class T, class = void>
-struct is_defaults : std::false_type {};
-template <class T>
-struct is_defaults<T, std::void_t<typename T::warden_defaults_lists>> : std::true_type {};
-
-template <class... Items>
-struct split_items {
-    static_assert(((is_route<Items>::value || is_defaults<Items>::value) && ...),
-                  "warden::app<...> takes warden::route<\"/pattern/\", View> and at most one warden::defaults<...>");
-    static_assert((std::size_t{0} + ... + is_defaults<Items>::value) <= 1,
-                  "warden::app<...> takes at most one warden::defaults<...>; merge the lists into one");
-    template <class... Ds>
-    static auto pick_defaults(type_list<Ds...>) {
-        if constexpr (sizeof...(Ds) == 0) return static_cast<warden::defaults<>*>(nullptr);
-        else return static_cast<typename front<type_list<Ds...>>::type*>(nullptr);
-    }
-    using defaults_list = typename concat<type_list<>, std::conditional_t<is_defaults<Items>::value, type_list<Items>, type_list<>>...>::type;
-    using defaults = std::remove_pointer_t<decltype(pick_defaults(defaults_list{}))>;
-    using routes = typename concat<type_list<>, std::conditional_t<is_route<Items>::value, type_list<Items>, type_list<>>...>::type;
-};
-
-// A settings object among the arguments, or none.
-template <class T>
-inline constexpr bool is_settings = std::is_same_v<std::remove_cvref_t<T>, warden::settings>;
-
-template <class T>
-using service_storage = std::conditional_t<std::is_lvalue_reference_v<T>, T, std::remove_cvref_t<T>>;
-
-// The app's registry of shared policy instances: one per policy type, built at start
-// (from the context when the policy takes one, e.g. to read its rate from settings),
-// shared by every request. A Boost.Hana map keyed by type.
-template <class Ctx, class Policies>
-class policy_registry;
-template <class Ctx, class... Ps>
-class policy_registry<Ctx, type_list<Ps...>> {
-    template <class P>
-    static P make(const Ctx& ctx) {
-        if constexpr (std::is_constructible_v<P, const Ctx&>) return P(ctx);
-        else return P{};
-    }
-    using map_type = decltype(boost::hana::make_map(boost::hana::make_pair(boost::hana::type_c<Ps>, std::declval<Ps>())...));
-    map_type map_;
-
-public:
-    explicit policy_registry(const Ctx& ctx)
-        : map_(boost::hana::make_map(boost::hana::make_pair(boost::hana::type_c<Ps>, make<Ps>(ctx))...)) {}
-
-    template <class P>
-    const P& get() const noexcept { return map_[boost::hana::type_c<P>]; }
-};
-
-// The Beast message: status, DRF's headers, queued cookies, and the body (none for HEAD).
-// Out of line: one copy for all views.
-[[gnu::noinline]] inline http_response finish_response(response&& r, request& req, std::string_view allow, arena* a) {
-    arena_allocator<char> alloc{a};
-    http_response out{std::piecewise_construct, std::make_tuple(std::move(r.body())), std::make_tuple(alloc)};
-    out.result(r.status());
-    out.version(req.message().version());
-    out.keep_alive(req.message().keep_alive());
-    if (!out.body().empty()) out.set(http::field::content_type, r.content_type());
-    if (!allow.empty()) out.set(http::field::allow, allow);
-    for (auto& h : r.headers()) {
-        if (h.field == http::field::unknown) out.insert(h.name, h.value);
-        else out.insert(h.field, h.value);
-    }
-    for (auto& h : req.response_headers()) out.insert(h.field, h.value);
-    out.prepare_payload();
-    if (req.method() == http::verb::head) out.body().clear();   // Content-Length stays: GET's
-    return out;
-}
-
-// One view's pipeline, from a routed request to the Beast response.
-template <class View, class Defaults, class Ctx, class Registry>
-http_response dispatch_view(Ctx& ctx, const Registry& reg, request& req, arena* a) {
-    using pipe = pipeline<View, Defaults, Ctx, Registry, body_storage>;
-    body_storage storage;
-    response r = pipe::run(req, ctx, reg, storage);
-    return finish_response(std::move(r), req, view_traits<View, Defaults, Ctx>::allow, a);
-}
-
-} // namespace detail
-
-
 /// The app: a router, a view pipeline per route, the services and the settings.
 /// Built by `warden::app<...>(...)`; not named directly.
-template <class Defaults, class Routes, class Ctx>
-class basic_app;
-
 template <class Defaults, class... Routes, class Ctx>
 class basic_app<Defaults, detail::type_list<Routes...>, Ctx> {
 public:
@@ -168,15 +73,13 @@ public:
     static_assert((route_check<Routes>::value && ...));
     static_assert(sizeof(router_type) > 0);   // forms the router: its duplicate-pattern checks run here
 
-    // The unique policy types used by all routes, for the registry.
-    using policies = typename detail::unique<typename detail::concat<
-        typename traits_of<Routes>::authenticators..., typename traits_of<Routes>::permission_list...,
-        typename traits_of<Routes>::throttle_list...>::type>::type;
-    using registry_type = detail::policy_registry<Ctx, policies>;
+    // The unique policy types used by all routes: what the context's registry holds.
+    using policies = typename detail::app_policies<Defaults, detail::type_list<Routes...>>::type;
+    using registry_type = typename Ctx::registry_type;
 
     template <class... Args>
     explicit basic_app(warden::settings s, Args&&... services)
-        : ctx_(prepare(std::move(s)), std::forward<Args>(services)...), registry_(ctx_) {
+        : ctx_(prepare(std::move(s)), std::forward<Args>(services)...) {
         check_services(policies{});
         (check_at_start<Routes>(), ...);
     }
@@ -187,7 +90,8 @@ public:
     Ctx& context() noexcept { return ctx_; }
     const warden::settings& settings() const noexcept { return ctx_.settings(); }
     warden::clock& clock() noexcept { return ctx_.clock(); }
-    const registry_type& registry() const noexcept { return registry_; }
+    /// The app's shared policy instances (one per policy type its routes use).
+    const registry_type& registry() const noexcept { return ctx_.registry(); }
 
     /// Routes `path` (percent-decoded).
     static route_match match(std::string_view path) noexcept { return router_type::match(path); }
@@ -210,7 +114,7 @@ public:
             auto m = router_type::match(req.path());
             if (!m) return detail::finish_response(not_routed(req), req, {}, arena);
             detail::pipeline_access::set_params(req, m.params.data(), m.param_count);
-            return dispatch_table[static_cast<std::size_t>(m.index)](ctx_, registry_, req, arena);
+            return dispatch_table[static_cast<std::size_t>(m.index)](ctx_, req, arena);
         } catch (const std::exception&) {
             // A handler or store failed: a JSON 500, never a dropped connection.
             response r{http::status::internal_server_error, R"({"detail":"A server error occurred."})"};
@@ -219,13 +123,13 @@ public:
     }
 
 private:
-    using dispatch_fn = http_response (*)(Ctx&, const registry_type&, request&, detail::arena*);
+    using dispatch_fn = http_response (*)(Ctx&, request&, detail::arena*);
 
     // A constexpr array of function pointers indexed by route: the compiled equivalent
     // of a switch over routes (no dynamic dispatch, no type-erased callable). Each entry
     // is a function of its view, not of the route list, so symbol names stay short.
     static constexpr std::array<dispatch_fn, sizeof...(Routes)> dispatch_table{
-        &detail::dispatch_view<typename Routes::view_type, Defaults, Ctx, registry_type>...};
+        &detail::dispatch_view<typename Routes::view_type, Defaults, Ctx>...};
     static constexpr std::array<bool, sizeof...(Routes)> blocking_table{traits_of<Routes>::blocking...};
 
     template <class... Ps>
@@ -247,7 +151,7 @@ private:
     void check_policies(detail::type_list<Ps...>) const {
         auto one = [&]<class P>() {
             if constexpr (requires(const P& p) { p.template check_view<View>(); })
-                registry_.template get<P>().template check_view<View>();
+                ctx_.template policy<P>().template check_view<View>();
         };
         (one.template operator()<Ps>(), ...);
     }
@@ -298,38 +202,7 @@ private:
     }
 
     Ctx ctx_;
-    registry_type registry_;
 };
-
-namespace detail {
-
-template <class... Args>
-warden::settings find_settings(const Args&... args) {
-    warden::settings s;
-    auto take = [&](const auto& a) {
-        if constexpr (is_settings<decltype(a)>) s = a;
-    };
-    (take(args), ...);
-    (void)take;   // unused when the app gets no arguments
-    return s;
-}
-
-// A one-element tuple holding a forwarded service, or an empty tuple for the settings.
-template <class T>
-auto keep_service(T&& t) {
-    if constexpr (is_settings<T>) return std::tuple<>{};
-    else return std::tuple<T&&>(std::forward<T>(t));
-}
-
-template <class Defaults, class Routes, class... Services, class... Args>
-auto make_app(type_list<Services...>, Args&&... args) {
-    using app_type = basic_app<Defaults, Routes, context<Defaults, Services...>>;
-    auto services = std::tuple_cat(keep_service(std::forward<Args>(args))...);
-    return std::apply([&](auto&&... sv) { return app_type(find_settings(args...), std::forward<decltype(sv)>(sv)...); },
-                      std::move(services));
-}
-
-} // namespace detail
 
 /// Builds an app from routes and optional defaults (template arguments) and services
 /// (arguments): stores, keys, and optionally a `warden::settings`.

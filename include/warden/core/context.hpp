@@ -1,18 +1,21 @@
 /// @file
-/// App services and the typed app context that policies and handlers receive.
+/// The typed app context that policies and handlers receive: the app's services, its
+/// settings and clock, and its shared policy instances.
 ///
 /// A service is any object the app is given (a store, JWT keys, ...). It declares the
 /// service tags it provides (`using provides = warden::provides<users_tag, tokens_tag>;`)
 /// and, if its calls block the thread (a database), `static constexpr bool blocking = true;`.
 /// Policies name the tags they need (`using requires_services = warden::services<tokens_tag>;`);
-/// an app whose services lack one fails to compile with a message naming the fix.
+/// an app whose services lack one fails to compile with a message naming the fix
+/// (warden/app/services.hpp).
 #ifndef WARDEN_CORE_CONTEXT_HPP
 #define WARDEN_CORE_CONTEXT_HPP
 
 #include <warden/core/clock.hpp>
-#include <warden/core/settings.hpp>
-#include <warden/core/service_tags.hpp>
+#include <warden/core/detail/policy_registry.hpp>
 #include <warden/core/detail/type_list.hpp>
+#include <warden/core/service_tags.hpp>
+#include <warden/core/settings.hpp>
 
 #include <cstddef>
 #include <tuple>
@@ -49,7 +52,8 @@ constexpr std::size_t provider_index() {
 } // namespace detail
 
 /// The app context handed to policies and handlers: services by tag, settings, clock,
-/// and the app's default policy lists.
+/// the app's default policy lists, and the app's shared instance of each policy its
+/// routes use (`Policies`, a `detail::type_list`), built once when the context is.
 ///
 /// @code
 /// template <class Ctx>
@@ -58,15 +62,20 @@ constexpr std::size_t provider_index() {
 ///     ...
 /// }
 /// @endcode
-template <class Defaults, class... Services>
+template <class Defaults, class Policies, class... Services>
 class context {
 public:
     /// The app's `warden::defaults<...>` (default policy lists for views that name none).
     using defaults_type = Defaults;
+    /// The registry of the app's policy instances.
+    using registry_type = detail::policy_registry<context, Policies>;
 
+    /// Holds `settings` and `services`, then builds every policy of `Policies` (from this
+    /// context when the policy takes one, so it can read the settings and services).
+    /// @throws whatever a policy's constructor throws (a malformed throttle rate, ...)
     template <class... Args>
     explicit context(warden::settings s, Args&&... services)
-        : settings_(std::move(s)), services_(std::forward<Args>(services)...) {}
+        : settings_(std::move(s)), services_(std::forward<Args>(services)...), registry_(*this) {}
 
     context(const context&) = delete;
     context& operator=(const context&) = delete;
@@ -85,6 +94,12 @@ public:
                                 "provides it to warden::app<...>(...) (see warden/core/context.hpp)");
         return std::get<detail::provider_index<Tag, Services...>()>(services_);
     }
+
+    /// The app's shared instance of policy `P` (one of the policies its routes use).
+    template <class P>
+    const P& policy() const noexcept { return registry_.template get<P>(); }
+    /// Every shared policy instance.
+    const registry_type& registry() const noexcept { return registry_; }
 
     /// True when a service providing any tag of `warden::services<Tags...>` blocks.
     template <class TagList>
@@ -109,41 +124,9 @@ private:
     mutable warden::clock clock_;
     // Services are held by reference when given as lvalues, by value when given as rvalues.
     mutable std::tuple<Services...> services_;
+    // Last: policies are built from the members above.
+    registry_type registry_;
 };
-
-namespace detail {
-
-// Compile-time check that a policy's required services exist, with one message per
-// service so the error says what to pass.
-template <class P, class Ctx, class = void>
-struct check_services { static constexpr bool value = true; };
-
-template <class P, class Ctx>
-struct check_services<P, Ctx, std::void_t<typename P::requires_services>> {
-    template <class... Tags>
-    static constexpr bool needs(warden::services<Tags...>*, auto tag) {
-        return (std::is_same_v<Tags, decltype(tag)> || ...);
-    }
-    template <class Tag>
-    static constexpr bool missing = needs(static_cast<typename P::requires_services*>(nullptr), Tag{}) && !Ctx::template has<Tag>;
-
-    static_assert(!missing<users_tag>, "warden: a policy needs a user store the app lacks: pass a store that provides "
-                                       "warden::users_tag (warden::memory_store or warden::sqlite_store) to warden::app<...>(store, ...)");
-    static_assert(!missing<tokens_tag>, "warden: a policy needs a token store the app lacks: pass a store that provides "
-                                        "warden::tokens_tag (warden::memory_store or warden::sqlite_store) to warden::app<...>(store, ...)");
-    static_assert(!missing<sessions_tag>, "warden: a policy needs a session store the app lacks: pass a store that provides "
-                                          "warden::sessions_tag (warden::memory_store or warden::sqlite_store) to warden::app<...>(store, ...)");
-    static_assert(!missing<throttle_counters_tag>, "warden: a throttle needs a counter store the app lacks: pass a store that "
-                                                   "provides warden::throttle_counters_tag (warden::memory_store or warden::sqlite_store) "
-                                                   "to warden::app<...>(store, ...)");
-    static_assert(!missing<jwt_keys_tag>, "warden: a JWT policy needs keys the app lacks: pass warden::jwt::keys (e.g. "
-                                          "warden::jwt::keys::hs256(secret)) to warden::app<...>(store, settings, keys)");
-    static_assert(!missing<jwt_blacklist_tag>, "warden: a JWT view needs a blacklist store the app lacks: pass a store that "
-                                               "provides warden::jwt_blacklist_tag (warden::memory_store or warden::sqlite_store)");
-    static constexpr bool value = true;
-};
-
-} // namespace detail
 
 } // namespace warden
 

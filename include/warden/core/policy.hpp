@@ -8,6 +8,7 @@
 #ifndef WARDEN_CORE_POLICY_HPP
 #define WARDEN_CORE_POLICY_HPP
 
+#include <concepts>
 #include <type_traits>
 
 namespace warden {
@@ -42,6 +43,13 @@ inline constexpr bool is_any_policy = !std::is_void_v<policy_kind_of_t<P>>;
 // settings and services from.
 template <class C>
 concept app_context = requires { typename C::defaults_type; };
+
+// Whether P declares `static constexpr bool may_block = true;` (CPU-heavy work).
+template <class P>
+constexpr bool declares_may_block() {
+    if constexpr (requires { { P::may_block } -> std::convertible_to<bool>; }) return P::may_block;
+    else return false;
+}
 
 // A policy instance as the app builds it: from the context when the policy has a
 // constructor taking it, otherwise default-constructed. The app's registry builds

@@ -80,6 +80,13 @@ public:
     http::verb method() const noexcept { return msg_->method(); }
     /// The method name as sent ("GET", "PROPFIND").
     std::string_view method_string() const noexcept { return msg_->method_string(); }
+    /// The method name upper-cased, as Django's `request.method` ("get" gives "GET").
+    std::string method_upper() const {
+        std::string m(method_string());
+        for (auto& c : m)
+            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        return m;
+    }
     /// GET, HEAD, OPTIONS or TRACE: the methods Django's CSRF check exempts. (DRF's
     /// SAFE_METHODS, used by permissions, leave TRACE out.)
     bool is_safe_method() const noexcept {
@@ -130,6 +137,15 @@ public:
 
     /// The `Content-Type` header value as sent (including parameters).
     std::string_view content_type() const noexcept { return header(http::field::content_type); }
+    /// The media type of the body: `Content-Type` without its parameters and surrounding
+    /// blanks, case as sent ("application/json" for "application/json; charset=utf-8").
+    std::string_view media_type() const noexcept {
+        std::string_view t = content_type();
+        t = t.substr(0, t.find(';'));
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+        return t;
+    }
     /// The raw request body.
     const std::string& body() const noexcept { return msg_->body(); }
 

@@ -67,12 +67,6 @@ template <class... As, class... Bs, class... Rest>
 struct merge_services<warden::services<As...>, warden::services<Bs...>, Rest...>
     : merge_services<warden::services<As..., Bs...>, Rest...> {};
 
-template <class P>
-constexpr bool policy_may_block() {
-    if constexpr (requires { { P::may_block } -> std::convertible_to<bool>; }) return P::may_block;
-    else return false;
-}
-
 // A denial "carries its own words" when a permission set a message or code.
 constexpr bool has_own_words(const permission_result& r) noexcept {
     return r.message != default_permission_message || r.code != "permission_denied";
@@ -112,7 +106,7 @@ public:
 
     using policy_kind = permission_tag;
     using requires_services = typename merge_services<typename services_of<Ps>::type...>::type;
-    static constexpr bool may_block = (policy_may_block<Ps>() || ...);
+    static constexpr bool may_block = (declares_may_block<Ps>() || ...);
 
     template <class Request, class View, class Object, class Ctx>
     static constexpr bool decides_object() {

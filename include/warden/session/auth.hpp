@@ -17,7 +17,6 @@
 #include <warden/session/detail/store_calls.hpp>
 #include <warden/session/key.hpp>
 #include <warden/session/login.hpp>
-#include <warden/view/dispatch.hpp>
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json/object.hpp>
@@ -165,20 +164,12 @@ private:
         return auth_result::success(std::move(u), session::detail::session_info(*rec));
     }
 
-    // Django upper-cases the method before comparing with its safe methods.
-    static std::string upper_method(const request& req) {
-        std::string m(req.method_string());
-        for (auto& c : m)
-            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-        return m;
-    }
-
     // Django 3.2's CsrfViewMiddleware.process_view, in its order: Origin/Referer (over
     // HTTPS), the cookie, then the token from `request.POST` (POST only) or the header.
     template <class Body>
     static csrf::verdict check_csrf(request& req, const settings& s, const state& st, Body& body,
                                     std::optional<api_error>& parse_error) {
-        const std::string method = upper_method(req);
+        const std::string method = req.method_upper();   // Django compares the upper-cased method
         if (csrf::is_safe_method(method)) return {};
         csrf::request_facts f;
         f.is_secure = req.is_secure();
@@ -206,7 +197,7 @@ private:
     // bodies have one (a JSON body's field is not read); the last of repeated fields
     // wins (the parsers keep the last).
     static std::string form_token(const request& req) {
-        std::string_view media = detail::media_type_of(req.content_type());
+        std::string_view media = req.media_type();
         if (!boost::beast::iequals(media, form_parser::media_type) && !boost::beast::iequals(media, multipart_parser::media_type))
             return {};
         auto* v = req.data().if_contains(csrf_form_field);

@@ -28,9 +28,9 @@
 /// prefers a value uses `object_permission_denial` (an optional error) or
 /// `has_object_permissions` (a bool, e.g. to filter a list).
 ///
-/// Permission instances are built for the check (from the context when a permission
-/// takes one); the permissions shipped with warden are empty, so this costs nothing.
-/// This header pulls in neither OpenSSL nor Boost.JSON.
+/// The permissions checked are the app's shared instances, the ones the pipeline checked
+/// at view level (`ctx.template policy<P>()`). This header pulls in neither OpenSSL nor
+/// Boost.JSON.
 #ifndef WARDEN_VIEW_OBJECT_PERMISSIONS_HPP
 #define WARDEN_VIEW_OBJECT_PERMISSIONS_HPP
 
@@ -38,7 +38,8 @@
 #include <warden/core/concepts.hpp>
 #include <warden/core/detail/type_list.hpp>
 #include <warden/core/request.hpp>
-#include <warden/view/dispatch.hpp>
+#include <warden/view/detail/stages.hpp>
+#include <warden/view/traits.hpp>
 
 #include <optional>
 #include <string>
@@ -48,11 +49,19 @@ namespace warden {
 
 namespace detail {
 
+// The app's instance of P; built for the call when `View` is not routed in this app, so
+// its permissions are not in the app's registry.
+template <class P, class Ctx>
+decltype(auto) policy_instance(const Ctx& ctx) {
+    if constexpr (Ctx::registry_type::template contains<P>) return ctx.template policy<P>();
+    else return make_policy<P>(ctx);
+}
+
 template <class View, class Ctx, class Object, class... Ps>
 permission_result first_object_denial(const request& req, const View& view, Ctx& ctx, const Object& obj,
                                       type_list<Ps...>) {
     permission_result out = permission_result::allow();
-    (void)(((out = check_object_permission(make_policy<Ps>(std::as_const(ctx)), req, view, ctx, obj)).allowed) && ...);
+    (void)(((out = check_object_permission(policy_instance<Ps>(ctx), req, view, ctx, obj)).allowed) && ...);
     return out;
 }
 
@@ -75,10 +84,7 @@ std::optional<api_error> object_permission_denial(const request& req, const View
     using traits = view_traits<View, typename Ctx::defaults_type, Ctx>;
     permission_result r = detail::first_object_denial(req, view, ctx, obj, typename traits::permission_list{});
     if (r.allowed) return std::nullopt;
-    if constexpr (traits::authenticators::size > 0)
-        if (req.successful_authenticator() < 0) return errors::not_authenticated();
-    if (r.as_not_found) return errors::not_found();
-    return errors::permission_denied(std::string(r.message), r.code);
+    return detail::permission_denial<typename traits::authenticators>(req, r);
 }
 
 /// True when every permission of the view allows `obj` (for filtering lists, where a

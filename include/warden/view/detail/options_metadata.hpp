@@ -1,0 +1,100 @@
+// The body of DRF's OPTIONS answer (SimpleMetadata): the view's name and description,
+// what it renders and what it parses. Everything here is cold and, except what depends
+// on the view's type or parser list, not a template: one copy for all views.
+#ifndef WARDEN_VIEW_DETAIL_OPTIONS_METADATA_HPP
+#define WARDEN_VIEW_DETAIL_OPTIONS_METADATA_HPP
+
+#include <warden/core/detail/json_write.hpp>
+#include <warden/core/detail/type_list.hpp>
+#include <warden/core/http.hpp>
+#include <warden/core/response.hpp>
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace warden::detail {
+
+// DRF's get_view_name on a C++ type name: the trailing "View"/"_view"/"_api_view" is
+// removed, camel case and underscores become capitalised words. Not a template: one copy.
+[[gnu::cold]] inline std::string humanize_view_name(std::string_view n) {
+    if (auto colon = n.rfind("::"); colon != std::string_view::npos) n = n.substr(colon + 2);
+    for (std::string_view suffix : {"View", "_view", "_api_view"})
+        if (n.size() > suffix.size() && n.ends_with(suffix)) { n.remove_suffix(suffix.size()); break; }
+    std::string out;
+    bool word_start = true;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        char c = n[i];
+        if (c == '_') { if (!out.empty() && out.back() != ' ') out.push_back(' '); word_start = true; continue; }
+        bool upper = c >= 'A' && c <= 'Z';
+        bool prev_lower = i > 0 && n[i - 1] >= 'a' && n[i - 1] <= 'z';
+        bool next_lower = i + 1 < n.size() && n[i + 1] >= 'a' && n[i + 1] <= 'z';
+        if (upper && !out.empty() && out.back() != ' ' && (prev_lower || next_lower)) out.push_back(' ');
+        out.push_back(word_start && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+        word_start = false;
+    }
+    return out;
+}
+
+// The type name of V as the compiler spells it, at compile time.
+template <class V>
+constexpr std::string_view type_name_of() {
+    std::string_view full = __PRETTY_FUNCTION__;
+    auto at = full.find("V = ") + 4;
+    return full.substr(at, full.find_first_of(";]", at) - at);
+}
+
+// Human name of a view for OPTIONS: its `name` member, or its humanized type name.
+template <class V>
+std::string view_name() {
+    if constexpr (requires { { V::name } -> std::convertible_to<std::string_view>; }) return std::string(V::name);
+    else return humanize_view_name(type_name_of<V>());
+}
+
+// The media types of a parser list as a JSON array's contents, built at compile time.
+template <class... Ps>
+struct media_types_json {
+    static constexpr auto make() {
+        struct result { std::array<char, 512> text{}; std::size_t size = 0; } out;
+        bool first = true;
+        auto add = [&](std::string_view m) {
+            if (!first) out.text[out.size++] = ',';
+            first = false;
+            out.text[out.size++] = '"';
+            for (char ch : m) out.text[out.size++] = ch;   // media types need no escaping
+            out.text[out.size++] = '"';
+        };
+        (add(Ps::media_type), ...);
+        return out;
+    }
+    static constexpr auto data = make();
+    static constexpr std::string_view value{data.text.data(), data.size};
+};
+template <class... Ps>
+constexpr std::string_view parses_json(type_list<Ps...>) { return media_types_json<Ps...>::value; }
+
+// DRF's SimpleMetadata body: name, description, renders, parses. Not a template.
+[[gnu::cold]] inline response options_body(std::string_view name, std::string_view description, std::string_view parses) {
+    std::string body = "{\"name\":";
+    append_json_string(body, name);
+    body.append(",\"description\":");
+    append_json_string(body, description);
+    body.append(",\"renders\":[\"application/json\"],\"parses\":[");
+    body.append(parses);
+    body.append("]}");
+    return response{http::status::ok, std::move(body)};
+}
+
+// The OPTIONS answer of `View` whose parsers are `Parsers`.
+template <class View, class Parsers>
+[[gnu::cold, gnu::noinline]] response options_metadata() {
+    std::string_view description;
+    if constexpr (requires { { View::description } -> std::convertible_to<std::string_view>; }) description = View::description;
+    return options_body(view_name<View>(), description, parses_json(Parsers{}));
+}
+
+} // namespace warden::detail
+
+#endif

@@ -1,0 +1,98 @@
+/// @file
+/// `view_policies` and `view_traits`: what the pipeline knows about a view at compile
+/// time. Its policy lists (the view's own, else the app's defaults), the handlers it
+/// defines, its `Allow` header, and whether handling it may block the thread.
+#ifndef WARDEN_VIEW_TRAITS_HPP
+#define WARDEN_VIEW_TRAITS_HPP
+
+#include <warden/core/detail/type_list.hpp>
+#include <warden/core/policy.hpp>
+#include <warden/view/api_view.hpp>
+#include <warden/view/detail/methods.hpp>
+#include <warden/view/policy.hpp>
+
+#include <string_view>
+#include <type_traits>
+
+namespace warden {
+
+namespace detail {
+
+// Does policy or view P block the calling thread with context Ctx?
+template <class P, class Ctx>
+constexpr bool blocks() {
+    bool b = declares_may_block<P>();
+    if constexpr (requires { typename P::requires_services; })
+        b = b || Ctx::template blocking_services<typename P::requires_services>();
+    return b;
+}
+
+template <class List, class Ctx>
+struct list_blocks;
+template <class... Ps, class Ctx>
+struct list_blocks<type_list<Ps...>, Ctx> : std::bool_constant<(blocks<Ps, Ctx>() || ...)> {};
+
+} // namespace detail
+
+/// The policy lists of `View` in an app with `Defaults`: the view's own list of each
+/// kind, else the app's default, else none (no authenticators, permissions or
+/// throttles; no parsers). They do not depend on the app context, so the app can
+/// collect every policy its routes use before it forms the context.
+///
+/// @code
+/// using lists = warden::view_policies<notes_api, warden::defaults<warden::authentication<warden::session_auth>>>;
+/// static_assert(lists::authenticators::size == 1);
+/// @endcode
+template <class View, class Defaults>
+struct view_policies {
+    static_assert(view<View>, "warden: a routed view must derive from warden::api_view<...>");
+    using lists = typename View::warden_policy_lists;
+    static_assert(detail::lists_unique<lists>,
+                  "warden::api_view<...> names a kind of policy list twice: give each of authentication<...>, "
+                  "permissions<...>, throttles<...>, parsers<...> at most once");
+    using default_lists = typename Defaults::warden_defaults_lists;
+
+    using authenticators = typename detail::find_in<authenticator_tag,
+        typename detail::find_in<authenticator_tag, authentication<>, default_lists>::type, lists>::type::types;
+    using permission_list = typename detail::find_in<permission_tag,
+        typename detail::find_in<permission_tag, permissions<>, default_lists>::type, lists>::type::types;
+    using throttle_list = typename detail::find_in<throttle_tag,
+        typename detail::find_in<throttle_tag, throttles<>, default_lists>::type, lists>::type::types;
+    using parser_list = typename detail::find_in<parser_tag,
+        typename detail::find_in<parser_tag, parsers<>, default_lists>::type, lists>::type::types;
+};
+
+/// Everything the pipeline knows about `View` in an app with `Defaults` and context `Ctx`:
+/// its policy lists (`view_policies`), the handlers it defines, its `Allow` header and
+/// whether it may block.
+template <class View, class Defaults, class Ctx>
+struct view_traits : view_policies<View, Defaults> {
+    using typename view_policies<View, Defaults>::authenticators;
+    using typename view_policies<View, Defaults>::permission_list;
+    using typename view_policies<View, Defaults>::throttle_list;
+    using typename view_policies<View, Defaults>::parser_list;
+
+    static constexpr bool has_get = detail::has_get<View, Ctx>;
+    static constexpr bool has_post = detail::has_post<View, Ctx>;
+    static constexpr bool has_put = detail::has_put<View, Ctx>;
+    static constexpr bool has_patch = detail::has_patch<View, Ctx>;
+    static constexpr bool has_delete = detail::has_delete_<View, Ctx>;
+    static constexpr bool has_head = detail::has_head<View, Ctx> || has_get;   // Django: head = get
+    static constexpr bool has_options = detail::has_options<View, Ctx>;
+    static constexpr bool has_any_handler = has_get || has_post || has_put || has_patch || has_delete ||
+                                            detail::has_head<View, Ctx>;
+
+    /// The `Allow` header value.
+    static constexpr std::string_view allow =
+        detail::allow_header<has_get, has_post, has_put, has_patch, has_delete, has_head>::value;
+
+    /// True when handling a request may block the thread (the server then runs it off
+    /// the I/O threads).
+    static constexpr bool blocking = detail::blocks<View, Ctx>() ||
+        detail::list_blocks<authenticators, Ctx>::value || detail::list_blocks<permission_list, Ctx>::value ||
+        detail::list_blocks<throttle_list, Ctx>::value;
+};
+
+} // namespace warden
+
+#endif
