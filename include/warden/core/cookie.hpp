@@ -70,27 +70,53 @@ struct cookie {
     }
 };
 
-/// Finds cookie `name` in a `Cookie` request header value; empty when absent.
-/// Follows what browsers send (`a=1; b=2`) and tolerates spaces; values in double
-/// quotes are returned without them.
-inline std::string_view find_cookie(std::string_view header, std::string_view name) noexcept {
+/// Finds cookie `name` in a `Cookie` request header value (`a=1; b=2`, as browsers send
+/// it): its value, or empty when absent. An empty value (`a=`) is present. Blanks
+/// (spaces, tabs) around names and values are ignored; a value in double quotes is
+/// returned without them; the first occurrence of a name wins.
+///
+/// @code
+/// auto sid = warden::find_cookie("csrftoken=abc; sessionid=xyz", "sessionid");   // "xyz"
+/// @endcode
+inline std::optional<std::string_view> find_cookie(std::string_view header, std::string_view name) noexcept {
+    auto trim = [](std::string_view s) {
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+        while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+        return s;
+    };
     while (!header.empty()) {
         auto semi = header.find(';');
         std::string_view part = header.substr(0, semi);
         header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
-        while (!part.empty() && (part.front() == ' ' || part.front() == '\t')) part.remove_prefix(1);
-        while (!part.empty() && (part.back() == ' ' || part.back() == '\t')) part.remove_suffix(1);
         auto eq = part.find('=');
-        if (eq == std::string_view::npos) continue;
-        std::string_view k = part.substr(0, eq), v = part.substr(eq + 1);
-        while (!k.empty() && k.back() == ' ') k.remove_suffix(1);
-        while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-        if (k != name) continue;
+        if (eq == std::string_view::npos || trim(part.substr(0, eq)) != name) continue;
+        std::string_view v = trim(part.substr(eq + 1));
         if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
         return v;
     }
-    return {};
+    return std::nullopt;
 }
+
+namespace detail {
+
+// A cookie carrying `value` with the name, age, domain, path, HttpOnly and SameSite of
+// a settings group (`settings::session` or `settings::csrf`, which share these
+// members); Secure when the group asks for it or when `over_tls`.
+template <class CookieSettings>
+cookie cookie_from(const CookieSettings& cs, std::string value, bool over_tls) {
+    cookie c;
+    c.name = cs.cookie_name;
+    c.value = std::move(value);
+    c.max_age = cs.cookie_age;
+    c.domain = cs.cookie_domain;
+    c.path = cs.cookie_path;
+    c.secure = cs.cookie_secure || over_tls;
+    c.http_only = cs.cookie_http_only;
+    c.same_site = cs.cookie_same_site;
+    return c;
+}
+
+} // namespace detail
 
 } // namespace warden
 

@@ -3,9 +3,13 @@
 #ifndef WARDEN_CORE_HTTP_DATE_HPP
 #define WARDEN_CORE_HTTP_DATE_HPP
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
+#include <string_view>
 
 namespace warden {
 
@@ -27,6 +31,27 @@ inline std::string format_http_date(std::chrono::system_clock::time_point t) {
                   static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
     return buf;
 }
+
+namespace detail {
+
+// The current time as an IMF-fixdate for the Date header of every response: formatted
+// once per second per thread, so a response costs no formatting.
+inline std::string_view http_date_now() {
+    thread_local std::int64_t cached_second = -1;
+    thread_local char text[40];
+    thread_local std::size_t length = 0;
+    auto now = std::chrono::system_clock::now();
+    auto second = std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count();
+    if (second != cached_second) {
+        auto s = format_http_date(now);
+        length = std::min(s.size(), sizeof text);
+        std::memcpy(text, s.data(), length);
+        cached_second = second;
+    }
+    return {text, length};
+}
+
+} // namespace detail
 
 } // namespace warden
 

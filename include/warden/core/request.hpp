@@ -128,12 +128,16 @@ public:
     /// True when the header is present (even if empty).
     bool has_header(http::field f) const noexcept { return msg_->find(f) != msg_->end(); }
 
-    /// The value of cookie `name` from the Cookie header(s); empty if absent.
-    std::string_view cookie(std::string_view name) const noexcept {
+    /// Cookie `name` from the Cookie header(s), telling an absent cookie (empty optional)
+    /// from an empty one (`sessionid=`, which Django treats as present). The first
+    /// occurrence wins; see `warden::find_cookie` for the parsing.
+    std::optional<std::string_view> find_cookie(std::string_view name) const noexcept {
         for (auto it = msg_->find(http::field::cookie); it != msg_->end() && it->name() == http::field::cookie; ++it)
-            if (auto v = find_cookie(it->value(), name); !v.empty()) return v;
-        return {};
+            if (auto v = warden::find_cookie(it->value(), name)) return v;
+        return std::nullopt;
     }
+    /// The value of cookie `name`; empty if absent or empty.
+    std::string_view cookie(std::string_view name) const noexcept { return find_cookie(name).value_or(std::string_view{}); }
 
     /// The `Content-Type` header value as sent (including parameters).
     std::string_view content_type() const noexcept { return header(http::field::content_type); }

@@ -14,6 +14,7 @@
 
 #include <warden/server/access_log.hpp>
 #include <warden/server/detail/connection_set.hpp>
+#include <warden/server/detail/describe_exception.hpp>
 #include <warden/server/detail/session.hpp>
 #include <warden/server/options.hpp>
 #include <warden/server/tls.hpp>

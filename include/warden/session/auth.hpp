@@ -4,43 +4,27 @@
 #ifndef WARDEN_SESSION_AUTH_HPP
 #define WARDEN_SESSION_AUTH_HPP
 
-#include <warden/core/concepts.hpp>
 #include <warden/core/api_error.hpp>
-#include <warden/core/body.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/core/request.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/core/settings.hpp>
-#include <warden/core/context.hpp>
+#include <warden/csrf/enforce.hpp>
 #include <warden/session/auth_hash.hpp>
 #include <warden/session/cookies.hpp>
-#include <warden/csrf/check.hpp>
-#include <warden/csrf/detail/host.hpp>
+#include <warden/session/detail/session_info.hpp>
 #include <warden/session/detail/store_calls.hpp>
 #include <warden/session/key.hpp>
-#include <warden/session/login.hpp>
-
-#include <boost/beast/core/string.hpp>
-#include <boost/json/object.hpp>
 
 #include <concepts>
+#include <exception>
 #include <memory>
 #include <optional>
-#include <stdexcept>
-#include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
 namespace warden {
-
-/// When the CSRF check looks at the `Origin` header (Django 4.0's check, which Django
-/// 3.2 lacks; see session/csrf.hpp).
-enum class csrf_origin_check : unsigned char {
-    never,       ///< Django 3.2 exactly: Origin is ignored; over HTTPS the Referer is checked.
-    https_only,  ///< The default: over HTTPS an Origin header must be the site's own or trusted
-                 ///< (and then replaces the Referer check); over plain HTTP it is ignored, as
-                 ///< Django 3.2 does (so a TLS-terminating proxy in front does not break it).
-    always,      ///< Django 4.0: an Origin header must match over plain HTTP too.
-};
 
 /// Session authentication with CSRF origin policy `OriginCheck`; use `session_auth`.
 ///
@@ -82,8 +66,6 @@ public:
     using policy_kind = authenticator_tag;
     using requires_services = services<sessions_tag, users_tag>;
     static constexpr std::string_view scheme = "session";
-    /// The form field Django reads the CSRF token from.
-    static constexpr std::string_view csrf_form_field = "csrfmiddlewaretoken";
 
     /// Unconfigured: the settings are read (and the auth hash keyed) per request.
     basic_session_auth() = default;
@@ -119,20 +101,13 @@ private:
         session::auth_hasher hasher;
         csrf::config csrf;
 
-        explicit state(const settings& s) : hasher(s.secret_key) {
-            for (const auto& o : s.csrf.trusted_origins)
-                if (csrf.trusted.add(o))
-                    throw std::invalid_argument("settings.csrf.trusted_origins: \"" + o +
-                                                "\" is not scheme://host[:port] (e.g. https://*.example.com)");
-            if (!s.csrf.cookie_domain.empty()) csrf.cookie_domain = s.csrf.cookie_domain;
-            csrf.check_origin_header = OriginCheck != csrf_origin_check::never;
-        }
+        explicit state(const settings& s) : hasher(s.secret_key), csrf(csrf::config_from(s, OriginCheck)) {}
     };
 
     template <class Ctx, class Body>
     static auth_result run(request& req, Ctx& ctx, Body& body, const state& st) {
         const settings& s = ctx.settings();
-        auto value = session::find_cookie(req, s.session.cookie_name);
+        auto value = req.find_cookie(s.session.cookie_name);
         if (!value) return auth_result::none();
         session::vary_on_cookie(req);
         auto clear = [&] { req.set_cookie(session::session_cookie_deletion(s, req.is_secure()), ctx.clock().now()); };
@@ -157,52 +132,12 @@ private:
             clear();
             return auth_result::none();
         }
+        // DRF's enforce_csrf, for session-authenticated requests only.
         std::optional<api_error> parse_error;
-        if (auto v = check_csrf(req, s, st, body, parse_error); !v.ok())
-            return auth_result::failure(errors::permission_denied(std::string(csrf::drf_reason_prefix) + v.reason));
-        if (parse_error) return auth_result::failure(std::move(*parse_error));
+        if (auto v = csrf::enforce(req, s, st.csrf, OriginCheck, body, parse_error); !v.ok())
+            return auth_result::failure(csrf::drf_failure(v));
+        if (parse_error) return auth_result::failure(std::move(*parse_error));   // DRF raises it out of the check
         return auth_result::success(std::move(u), session::detail::session_info(*rec));
-    }
-
-    // Django 3.2's CsrfViewMiddleware.process_view, in its order: Origin/Referer (over
-    // HTTPS), the cookie, then the token from `request.POST` (POST only) or the header.
-    template <class Body>
-    static csrf::verdict check_csrf(request& req, const settings& s, const state& st, Body& body,
-                                    std::optional<api_error>& parse_error) {
-        const std::string method = req.method_upper();   // Django compares the upper-cased method
-        if (csrf::is_safe_method(method)) return {};
-        csrf::request_facts f;
-        f.is_secure = req.is_secure();
-        f.host = session::detail::validated_host(req.header(http::field::host));
-        const bool origin_applies = OriginCheck == csrf_origin_check::always ||
-                                    (OriginCheck == csrf_origin_check::https_only && f.is_secure);
-        if (origin_applies && req.has_header(http::field::origin)) f.origin = req.header(http::field::origin);
-        if (req.has_header(http::field::referer)) f.referer = req.header(http::field::referer);
-        if (auto v = csrf::check_origin_and_referer(f, st.csrf); !v.ok()) return v;
-        f.cookie_token = session::find_cookie(req, s.csrf.cookie_name);
-        if (!f.cookie_token) return csrf::check_token(f);   // "CSRF cookie not set."
-        std::string field;
-        if (method == "POST") {
-            if (const auto& e = body.parse()) {
-                parse_error = *e;   // DRF raises the parse error out of the CSRF check
-                return {};
-            }
-            field = form_token(req);
-        }
-        f.request_token = field.empty() ? req.header(s.csrf.header_name) : std::string_view(field);
-        return csrf::check_token(f);
-    }
-
-    // Django's request.POST.get('csrfmiddlewaretoken', ''): only form and multipart
-    // bodies have one (a JSON body's field is not read); the last of repeated fields
-    // wins (the parsers keep the last).
-    static std::string form_token(const request& req) {
-        std::string_view media = req.media_type();
-        if (!boost::beast::iequals(media, form_parser::media_type) && !boost::beast::iequals(media, multipart_parser::media_type))
-            return {};
-        auto* v = req.data().if_contains(csrf_form_field);
-        if (!v || !v->is_string()) return {};
-        return std::string(v->get_string());
     }
 
     std::shared_ptr<const state> state_;

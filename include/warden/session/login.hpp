@@ -20,11 +20,14 @@
 
 #include <warden/core/identity.hpp>
 #include <warden/core/request.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/core/settings.hpp>
-#include <warden/core/context.hpp>
+#include <warden/crypto/compare.hpp>
+#include <warden/csrf/cookie.hpp>
+#include <warden/csrf/token.hpp>
 #include <warden/session/auth_hash.hpp>
 #include <warden/session/cookies.hpp>
-#include <warden/csrf/check.hpp>
+#include <warden/session/detail/session_info.hpp>
 #include <warden/session/detail/store_calls.hpp>
 #include <warden/session/key.hpp>
 #include <warden/store/error.hpp>
@@ -55,7 +58,7 @@ inline constexpr int max_key_attempts = 8;
 template <class Ctx>
 std::optional<session_record> current_session(const request& req, Ctx& ctx, std::error_code& ec) {
     ec.clear();
-    auto value = find_cookie(req, ctx.settings().session.cookie_name);
+    auto value = req.find_cookie(ctx.settings().session.cookie_name);
     if (!value || !is_valid_key(*value)) return std::nullopt;
     return detail::load(ctx.template get<sessions_tag>(), *value, ctx.clock().now_seconds(), ec);
 }
@@ -72,14 +75,6 @@ std::error_code create_with_fresh_key(S& sessions, session_record& rec) {
         if (ec != store_errc::duplicate) return ec;
     }
     return store_errc::duplicate;
-}
-
-inline auth_info session_info(const session_record& rec) {
-    auth_info info;
-    info.scheme = "session";
-    info.credential_id = key_fingerprint(rec.key);
-    info.expires_at = rec.expires_at;
-    return info;
 }
 
 } // namespace detail
@@ -142,7 +137,7 @@ std::error_code login(request& req, Ctx& ctx, std::shared_ptr<const user> u, con
     if ((ec = csrf::new_token(token))) return ec;
     const auto when = ctx.clock().now();
     req.set_cookie(session_cookie(s, rec.key, req.is_secure()), when);
-    req.set_cookie(csrf_cookie(s, std::move(token), req.is_secure()), when);
+    req.set_cookie(csrf::csrf_cookie(s, std::move(token), req.is_secure()), when);
     vary_on_cookie(req);
     req.set_identity(std::move(u), detail::session_info(rec));
     return {};
@@ -171,7 +166,7 @@ std::error_code login(request& req, Ctx& ctx, std::shared_ptr<const user> u) {
 template <class Ctx>
 std::error_code logout(request& req, Ctx& ctx) {
     const settings& s = ctx.settings();
-    auto value = find_cookie(req, s.session.cookie_name);
+    auto value = req.find_cookie(s.session.cookie_name);
     std::error_code ec;
     if (value && is_valid_key(*value)) {
         detail::remove(ctx.template get<sessions_tag>(), *value, ec);

@@ -3,6 +3,7 @@
 
 #include <warden/session/auth_hash.hpp>
 #include <warden/session/cookies.hpp>
+#include <warden/csrf/cookie.hpp>
 #include <warden/csrf/detail/host.hpp>
 #include <warden/session/key.hpp>
 
@@ -71,9 +72,9 @@ TEST_CASE("cookies carry Django's default attributes, Secure over TLS", "[sessio
     CHECK(session::session_cookie(s, "k", false).to_header(now) ==
           "sessionid=k; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax");
     CHECK(session::session_cookie(s, "k", true).to_header(now).ends_with("; SameSite=Lax; Secure"));
-    CHECK(session::csrf_cookie(s, "t", false).to_header(now) ==
+    CHECK(csrf::csrf_cookie(s, "t", false).to_header(now) ==
           "csrftoken=t; expires=Tue, 12 Nov 2024 22:13:20 GMT; Max-Age=31449600; Path=/; SameSite=Lax");
-    CHECK(session::csrf_cookie(s, "t", true).to_header(now).ends_with("; Secure"));
+    CHECK(csrf::csrf_cookie(s, "t", true).to_header(now).ends_with("; Secure"));
     CHECK(session::session_cookie_deletion(s, false).to_header(now) ==
           "sessionid=\"\"; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax");
     CHECK(session::session_cookie_deletion(s, true).to_header(now).ends_with("; Secure"));
@@ -95,7 +96,7 @@ TEST_CASE("cookie names, ages, domains, paths, SameSite and Secure come from the
     CHECK(session::session_cookie(s, "k", false).to_header(now) ==
           "__Host-sid=k; Domain=.example.com; expires=Tue, 14 Nov 2023 23:13:20 GMT; HttpOnly; Max-Age=3600; "
           "Path=/app/; SameSite=Strict; Secure");
-    CHECK(session::csrf_cookie(s, "t", false).to_header(now) ==
+    CHECK(csrf::csrf_cookie(s, "t", false).to_header(now) ==
           "xsrf=t; expires=Tue, 14 Nov 2023 22:14:20 GMT; Max-Age=60; Path=/; SameSite=None; Secure");
     CHECK(session::session_cookie_deletion(s, false).to_header(now) ==
           "__Host-sid=\"\"; Domain=.example.com; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/app/; "
@@ -107,7 +108,7 @@ TEST_CASE("a request cookie is found with its presence, empty or quoted", "[sess
         http_request msg;
         msg.set(http::field::cookie, header);
         request req{msg};
-        auto v = session::find_cookie(req, name);
+        auto v = req.find_cookie(name);
         return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
     };
     CHECK(lookup("sessionid=abc", "sessionid") == "abc");
@@ -121,7 +122,7 @@ TEST_CASE("a request cookie is found with its presence, empty or quoted", "[sess
 }
 
 TEST_CASE("the host is validated as Django's get_host does", "[session][csrf]") {
-    using session::detail::validated_host;
+    using csrf::detail::validated_host;
     CHECK(validated_host("example.com") == "example.com");
     CHECK(validated_host("Example.COM:8443") == "Example.COM:8443");
     CHECK(validated_host("127.0.0.1:8000") == "127.0.0.1:8000");

@@ -7,21 +7,19 @@
 #ifndef WARDEN_CSRF_DETAIL_HOST_HPP
 #define WARDEN_CSRF_DETAIL_HOST_HPP
 
+#include <warden/csrf/detail/python_url.hpp>
+
 #include <cstddef>
 #include <string_view>
 
-namespace warden::session::detail {
-
-constexpr char lower_ascii(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr bool is_hex_lower(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f'); }
+namespace warden::csrf::detail {
 
 // `(:\d+)?$` on what follows the host part.
 constexpr bool port_suffix_ok(std::string_view rest) noexcept {
     if (rest.empty()) return true;
     if (rest.front() != ':' || rest.size() < 2) return false;
     for (char c : rest.substr(1))
-        if (!is_digit(c)) return false;
+        if (!ascii_digit(c)) return false;
     return true;
 }
 
@@ -33,11 +31,11 @@ constexpr std::string_view validated_host(std::string_view host) noexcept {
         std::string_view inside = host.substr(1, close - 1);
         // [a-f0-9]*:[a-f0-9.:]+ : hex digits up to the first ':', then at least one of [a-f0-9.:].
         std::size_t i = 0;
-        while (i < inside.size() && is_hex_lower(lower_ascii(inside[i]))) ++i;
+        while (i < inside.size() && ascii_hex(inside[i])) ++i;
         if (i >= inside.size() || inside[i] != ':' || i + 1 >= inside.size()) return {};
         for (std::size_t k = i + 1; k < inside.size(); ++k) {
-            char c = lower_ascii(inside[k]);
-            if (!(is_hex_lower(c) || c == '.' || c == ':')) return {};
+            char c = inside[k];
+            if (!(ascii_hex(c) || c == '.' || c == ':')) return {};
         }
         return port_suffix_ok(host.substr(close + 1)) ? host : std::string_view{};
     }
@@ -45,14 +43,13 @@ constexpr std::string_view validated_host(std::string_view host) noexcept {
     std::string_view name = host.substr(0, colon);
     if (name.empty()) return {};
     for (char ch : name) {
-        char c = lower_ascii(ch);
-        if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '.' || c == '-')) return {};
+        if (!(ascii_alpha(ch) || ascii_digit(ch) || ch == '.' || ch == '-')) return {};
     }
     if (colon != std::string_view::npos && !port_suffix_ok(host.substr(colon))) return {};
     if (name.back() == '.') name.remove_suffix(1);   // split_domain_port drops one trailing dot
     return name.empty() ? std::string_view{} : host;
 }
 
-} // namespace warden::session::detail
+} // namespace warden::csrf::detail
 
 #endif

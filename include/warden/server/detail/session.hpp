@@ -10,6 +10,7 @@
 #include <warden/core/request.hpp>
 #include <warden/server/access_log.hpp>
 #include <warden/server/detail/connection_set.hpp>
+#include <warden/server/detail/describe_exception.hpp>
 #include <warden/server/options.hpp>
 
 #include <boost/asio/dispatch.hpp>
@@ -27,10 +28,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-
-#if __has_include(<cxxabi.h>)
-#include <cxxabi.h>
-#endif
 
 #include <algorithm>
 #include <array>
@@ -83,53 +80,6 @@ struct server_env {
     boost::asio::thread_pool* pool = nullptr;   // null: blocking routes run inline
     connection_set* connections = nullptr;       // null: not tracked (no graceful stop)
 };
-
-/// The current time as an IMF-fixdate, formatted once per second per thread.
-inline std::string_view http_date_now() {
-    thread_local std::int64_t cached_second = -1;
-    thread_local char text[40];
-    thread_local std::size_t length = 0;
-    auto now = std::chrono::system_clock::now();
-    auto second = std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count();
-    if (second != cached_second) {
-        auto s = format_http_date(now);
-        length = std::min(s.size(), sizeof text);
-        std::memcpy(text, s.data(), length);
-        cached_second = second;
-    }
-    return {text, length};
-}
-
-// Names an exception for the error log. Only the type of what a request handler threw
-// is logged (its message could carry request data); the library's own I/O exceptions
-// also give their message.
-inline std::string describe_exception(std::exception_ptr p, bool with_message) {
-    auto type_name = [](const char* mangled) {
-        std::string out = mangled ? mangled : "?";
-#if __has_include(<cxxabi.h>)
-        int status = 0;
-        if (char* d = abi::__cxa_demangle(mangled, nullptr, nullptr, &status)) {
-            out = d;
-            std::free(d);
-        }
-#endif
-        return out;
-    };
-    try {
-        std::rethrow_exception(p);
-    } catch (const std::bad_alloc&) {
-        return "out of memory";
-    } catch (const std::exception& e) {
-        std::string out = type_name(typeid(e).name());
-        if (with_message) out.append(": ").append(e.what());
-        return out;
-    } catch (...) {
-#if __has_include(<cxxabi.h>)
-        if (auto* t = abi::__cxa_current_exception_type()) return type_name(t->name());
-#endif
-        return "unknown exception";
-    }
-}
 
 // Streams with a TLS layer (asio::ssl::stream): a handshake first, close_notify last.
 template <class S>
