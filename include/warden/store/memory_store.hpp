@@ -10,8 +10,8 @@
 #include <warden/store/concepts.hpp>
 #include <warden/store/detail/memory_state.hpp>
 #include <warden/store/error.hpp>
+#include <warden/store/key_digest.hpp>
 #include <warden/store/records.hpp>
-#include <warden/token/key.hpp>
 
 #include <cstddef>
 #include <cstdint>

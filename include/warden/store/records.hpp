@@ -1,11 +1,11 @@
 /// @file
 /// The records stores keep: tokens, sessions, throttle windows, JWT entries.
-/// Users are `warden::user` (auth/identity.hpp). Times are seconds since the epoch.
+/// Users are `warden::user` (core/identity.hpp). Times are seconds since the epoch.
 #ifndef WARDEN_STORE_RECORDS_HPP
 #define WARDEN_STORE_RECORDS_HPP
 
 #include <warden/core/identity.hpp>
-#include <warden/token/key.hpp>
+#include <warden/store/key_digest.hpp>
 
 #include <cstdint>
 #include <memory>

@@ -9,8 +9,8 @@
 #include <warden/store/concepts.hpp>
 #include <warden/store/detail/sqlite_state.hpp>
 #include <warden/store/error.hpp>
+#include <warden/store/key_digest.hpp>
 #include <warden/store/records.hpp>
-#include <warden/token/key.hpp>
 
 #include <chrono>
 #include <cstddef>

@@ -14,20 +14,25 @@
 /// @code
 /// std::string key;
 /// if (auto ec = warden::token::generate_key(key)) return ec;
-/// store.insert(user_id, warden::token::digest_key(key));   // keep the digest only
-/// send_to_client(key);                                       // the key leaves once
+/// store.add_token({.digest = warden::token::digest_key(key), .user_id = u.id, .created = now});   // the digest only
+/// send_to_client(key);                                                                            // the key leaves once
 ///
-/// // later, per request:
-/// if (!warden::token::is_well_formed_key(presented)) return invalid_token;  // "Invalid token."
-/// auto row = store.find(warden::token::digest_key(presented));
-/// if (!row || !warden::token::key_matches(presented, row->digest)) return invalid_token;
+/// // later, per request (what token_auth does):
+/// if (!warden::token::is_well_formed_key(presented)) return invalid_token;   // "Invalid token."
+/// auto digest = warden::token::digest_key(presented);
+/// auto found = store.find_token(digest);
+/// if (!found || !warden::token::digests_match(digest, found->token.digest)) return invalid_token;
 /// @endcode
+///
+/// `warden::token::issue` (token/tokens.hpp) does the first half with the settings'
+/// lifetime and per-user limit.
 #ifndef WARDEN_TOKEN_KEY_HPP
 #define WARDEN_TOKEN_KEY_HPP
 
 #include <warden/crypto/compare.hpp>
 #include <warden/crypto/digest.hpp>
 #include <warden/crypto/random.hpp>
+#include <warden/store/key_digest.hpp>
 
 #include <openssl/crypto.h>
 
@@ -36,6 +41,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 namespace warden::token {
 
@@ -45,11 +51,8 @@ inline constexpr std::size_t key_bytes = 20;
 /// Characters in a key: hexadecimal of `key_bytes`.
 inline constexpr std::size_t key_length = 2 * key_bytes;
 
-/// What the store keeps for a key: its SHA-256.
-using key_digest = crypto::sha256_digest;
-
-/// Characters in the hex form of a `key_digest`.
-inline constexpr std::size_t key_digest_hex_length = 2 * std::tuple_size_v<key_digest>;
+// key_digest (what the store keeps) is declared in store/key_digest.hpp, without OpenSSL.
+static_assert(std::is_same_v<key_digest, crypto::sha256_digest>, "a key's digest is its SHA-256");
 
 /// Makes a new key: 40 lowercase hex characters from RAND_bytes.
 ///

@@ -1,6 +1,7 @@
 // The memory store's read path allocates nothing: a counting operator new for this test
 // binary checks it (as the JWT tests check their verify path).
 #include <warden/store/memory_store.hpp>
+#include <warden/token/key.hpp>
 
 #include <support/counting_new.hpp>
 

@@ -3,7 +3,7 @@
 #ifndef WARDEN_STORE_DETAIL_HASH_HPP
 #define WARDEN_STORE_DETAIL_HASH_HPP
 
-#include <warden/token/key.hpp>
+#include <warden/store/key_digest.hpp>
 
 #include <bit>
 #include <cstddef>

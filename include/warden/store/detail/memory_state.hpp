@@ -12,8 +12,8 @@
 #include <warden/store/detail/hash.hpp>
 #include <warden/store/detail/throttle_window.hpp>
 #include <warden/store/error.hpp>
+#include <warden/store/key_digest.hpp>
 #include <warden/store/records.hpp>
-#include <warden/token/key.hpp>
 
 #include <algorithm>
 #include <array>

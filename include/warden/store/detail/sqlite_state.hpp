@@ -10,8 +10,8 @@
 #include <warden/store/detail/sqlite_schema.hpp>
 #include <warden/store/detail/throttle_window.hpp>
 #include <warden/store/error.hpp>
+#include <warden/store/key_digest.hpp>
 #include <warden/store/records.hpp>
-#include <warden/token/key.hpp>
 
 #include <sqlite3.h>
 
