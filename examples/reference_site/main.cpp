@@ -215,7 +215,7 @@ int main(int argc, char** argv) {
                        route<"/api/token/refresh/", jwt::basic_token_refresh<site::jwt_parsers>>,
                        route<"/api/token/verify/", jwt::basic_token_verify<site::jwt_parsers>>,
                        route<"/api/token/blacklist/", jwt::basic_token_blacklist<site::jwt_parsers>>>(
-            db, s, jwt::keys::hs256(opt.jwt_key, site::simple_jwt()));
+            db, s, jwt::key_service::hs256(opt.jwt_key, site::simple_jwt()));
 
         server_options so;
         so.address = opt.address;

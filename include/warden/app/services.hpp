@@ -37,8 +37,8 @@ struct check_services<P, Ctx, std::void_t<typename P::requires_services>> {
     static_assert(!missing<throttle_counters_tag>, "warden: a throttle needs a counter store the app lacks: pass a store that "
                                                    "provides warden::throttle_counters_tag (warden::memory_store or warden::sqlite_store) "
                                                    "to warden::app<...>(store, ...)");
-    static_assert(!missing<jwt_keys_tag>, "warden: a JWT policy needs keys the app lacks: pass warden::jwt::keys (e.g. "
-                                          "warden::jwt::keys::hs256(secret)) to warden::app<...>(store, settings, keys)");
+    static_assert(!missing<jwt_keys_tag>, "warden: a JWT policy needs keys the app lacks: pass warden::jwt::key_service (e.g. "
+                                          "warden::jwt::key_service::hs256(secret)) to warden::app<...>(store, settings, keys)");
     static_assert(!missing<jwt_blacklist_tag>, "warden: a JWT view needs a blacklist store the app lacks: pass a store that "
                                                "provides warden::jwt_blacklist_tag (warden::memory_store or warden::sqlite_store)");
     static constexpr bool value = true;

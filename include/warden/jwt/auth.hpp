@@ -5,17 +5,17 @@
 #ifndef WARDEN_JWT_AUTH_HPP
 #define WARDEN_JWT_AUTH_HPP
 
-#include <warden/core/concepts.hpp>
 #include <warden/auth/detail/header_words.hpp>
-#include <warden/core/identity.hpp>
 #include <warden/core/api_error.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/core/detail/json_write.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/core/request.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/jwt/blacklist.hpp>
 #include <warden/jwt/jwt.hpp>
 #include <warden/jwt/key_service.hpp>
 #include <warden/jwt/simplejwt.hpp>
-#include <warden/core/service_tags.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -137,7 +137,7 @@ std::shared_ptr<const user> find_token_user(Users& users, const boost::json::val
 /// PyJWT; see docs/jwt.md); no malformed header or token, of any size or bytes, gets
 /// anything but these answers.
 ///
-/// Services: `jwt_keys_tag` (a `jwt::keys`); the stateful variant also `users_tag` and
+/// Services: `jwt_keys_tag` (a `jwt::key_service`); the stateful variant also `users_tag` and
 /// `jwt_blacklist_tag` (refresh and sliding tokens are checked against the blacklist,
 /// as simplejwt does with its blacklist app); `check_revoked` needs the blacklist too.
 /// A route whose store blocks (SQLite) therefore runs off the I/O threads; the
@@ -169,7 +169,7 @@ public:
 
     template <class Ctx>
     auth_result authenticate(request& req, Ctx& ctx) const {
-        const keys& k = ctx.template get<jwt_keys_tag>();
+        const key_service& k = ctx.template get<jwt_keys_tag>();
         const settings& cfg = k.config();
         auto words = warden::detail::split_header_words(req.header(http::field::authorization));
         if (words.count == 0 || !is_header_type(cfg, words.first)) return auth_result::none();

@@ -121,7 +121,7 @@ bool blacklist(Store& store, const boost::json::object& payload, const settings&
 /// verify, has expired (nothing left to revoke) or has no `jti` is not recorded.
 /// @return empty when revoked (or already revoked), else the reason (`jwt::errc`).
 template <jwt_blacklist_store Store>
-std::error_code revoke(Store& store, std::string_view raw_token, const keys& k,
+std::error_code revoke(Store& store, std::string_view raw_token, const key_service& k,
                        std::chrono::system_clock::time_point now) {
     claims c;
     if (auto ec = k.backend().decode(raw_token, c, now)) return ec;

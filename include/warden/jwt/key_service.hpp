@@ -1,8 +1,8 @@
 /// @file
-/// `warden::jwt::keys`: the app service that holds the JWT keys and the SIMPLE_JWT
+/// `warden::jwt::key_service`: the app service that holds the JWT keys and the SIMPLE_JWT
 /// settings, for `jwt_auth` and the token views.
 ///
-/// A `keys` is built once at start (keys parsed and checked then, never per request),
+/// A `key_service` is built once at start (keys parsed and checked then, never per request),
 /// passed to the app beside the store, and shared by every request; copies are cheap
 /// and share one immutable `token_backend`.
 ///
@@ -11,17 +11,17 @@
 /// warden::jwt::settings cfg;                      // SIMPLE_JWT, simplejwt's defaults
 /// cfg.rotate_refresh_tokens = cfg.blacklist_after_rotation = true;
 /// auto site = warden::app<warden::route<"/api/token/", warden::jwt::token_obtain_pair>, ...>(
-///     db, warden::settings::from_env(), warden::jwt::keys::hs256(secret, cfg));
+///     db, warden::settings::from_env(), warden::jwt::key_service::hs256(secret, cfg));
 /// @endcode
 #ifndef WARDEN_JWT_KEY_SERVICE_HPP
 #define WARDEN_JWT_KEY_SERVICE_HPP
 
+#include <warden/core/service_tags.hpp>
 #include <warden/jwt/algorithm.hpp>
 #include <warden/jwt/error.hpp>
 #include <warden/jwt/key.hpp>
 #include <warden/jwt/key_set.hpp>
 #include <warden/jwt/simplejwt.hpp>
-#include <warden/core/service_tags.hpp>
 
 #include <fstream>
 #include <memory>
@@ -52,13 +52,13 @@ namespace warden::jwt {
 ///
 /// @code
 /// using namespace warden::jwt;
-/// auto k1 = keys::hs256(secret);                                   // SIGNING_KEY, >= 32 bytes
-/// auto k2 = keys::from_pem(algorithm::rs256, private_pem);         // signs and verifies
-/// auto k3 = keys::from_pem(algorithm::rs256, {}, public_pem);      // verifies only
-/// auto k4 = keys::from_files(algorithm::es256, "jwt.key", "jwt.pub");
-/// auto k5 = keys::from_jwks(published_jwks_json);                  // verifies by kid
+/// auto k1 = key_service::hs256(secret);                                   // SIGNING_KEY, >= 32 bytes
+/// auto k2 = key_service::from_pem(algorithm::rs256, private_pem);         // signs and verifies
+/// auto k3 = key_service::from_pem(algorithm::rs256, {}, public_pem);      // verifies only
+/// auto k4 = key_service::from_files(algorithm::es256, "jwt.key", "jwt.pub");
+/// auto k5 = key_service::from_jwks(published_jwks_json);                  // verifies by kid
 /// @endcode
-class keys {
+class key_service {
 public:
     using provides = warden::provides<jwt_keys_tag>;
     /// Keys are in memory: using them never blocks.
@@ -67,51 +67,51 @@ public:
     /// Keys from `s.alg`, `s.signing_key` and `s.verifying_key` (see `jwt::settings`).
     /// @throws std::system_error (a `jwt::errc`) for unusable keys,
     ///         std::invalid_argument for unusable settings.
-    explicit keys(settings s) : backend_(make_backend(std::move(s))) {}
+    explicit key_service(settings s) : backend_(make_backend(std::move(s))) {}
 
     /// Keys built by the caller: `signing` (may be empty on a verify-only service) and a
     /// verifying key set (each key bound to its own algorithm; selected by `kid`).
-    keys(settings s, key signing, key_set verifying) {
+    key_service(settings s, key signing, key_set verifying) {
         check_settings(s);
-        if (verifying.empty()) throw std::system_error(make_error_code(errc::no_key), "warden::jwt::keys");
+        if (verifying.empty()) throw std::system_error(make_error_code(errc::no_key), "warden::jwt::key_service");
         backend_ = std::make_shared<const token_backend>(std::move(s), std::move(signing), std::move(verifying));
     }
 
     /// An HMAC service: `secret` is SIMPLE_JWT's SIGNING_KEY (raw bytes; at least as long
     /// as the hash: 32, 48, 64 bytes, unless `s.allow_short_hmac_key`).
-    static keys hmac(algorithm alg, std::string_view secret, settings s = {}) {
+    static key_service hmac(algorithm alg, std::string_view secret, settings s = {}) {
         s.alg = alg;
         s.signing_key = std::string(secret);
         s.verifying_key.clear();
-        return keys(std::move(s));
+        return key_service(std::move(s));
     }
     /// HS256 with `secret` (simplejwt's default algorithm).
-    static keys hs256(std::string_view secret, settings s = {}) { return hmac(algorithm::hs256, secret, std::move(s)); }
-    static keys hs384(std::string_view secret, settings s = {}) { return hmac(algorithm::hs384, secret, std::move(s)); }
-    static keys hs512(std::string_view secret, settings s = {}) { return hmac(algorithm::hs512, secret, std::move(s)); }
+    static key_service hs256(std::string_view secret, settings s = {}) { return hmac(algorithm::hs256, secret, std::move(s)); }
+    static key_service hs384(std::string_view secret, settings s = {}) { return hmac(algorithm::hs384, secret, std::move(s)); }
+    static key_service hs512(std::string_view secret, settings s = {}) { return hmac(algorithm::hs512, secret, std::move(s)); }
 
     /// A public-key service from PEM (or JWK) text: `private_key` signs (empty on a
     /// verify-only service), `public_key` verifies (empty: the private key's public half).
-    static keys from_pem(algorithm alg, std::string_view private_key, std::string_view public_key = {}, settings s = {}) {
+    static key_service from_pem(algorithm alg, std::string_view private_key, std::string_view public_key = {}, settings s = {}) {
         s.alg = alg;
         s.signing_key = std::string(private_key);
         s.verifying_key = std::string(public_key);
-        return keys(std::move(s));
+        return key_service(std::move(s));
     }
 
     /// `from_pem()` with the keys read from files (PEM or JWK; an empty path is no key).
     /// @throws std::invalid_argument naming a file that cannot be read.
-    static keys from_files(algorithm alg, const std::string& private_key_path, const std::string& public_key_path = {},
+    static key_service from_files(algorithm alg, const std::string& private_key_path, const std::string& public_key_path = {},
                            settings s = {}) {
         return from_pem(alg, read_key_file(private_key_path), read_key_file(public_key_path), std::move(s));
     }
 
     /// A service verifying with a JWK Set (`{"keys":[...]}`, or one JWK), keys chosen by
     /// `kid`; JWKs without `alg` take `s.alg`. `signing` (optional) signs new tokens.
-    static keys from_jwks(std::string_view jwks, settings s = {}, key signing = {}, jwks_options opt = {}) {
+    static key_service from_jwks(std::string_view jwks, settings s = {}, key signing = {}, jwks_options opt = {}) {
         if (!opt.default_alg) opt.default_alg = s.alg;
         key_set set = key_set::from_jwks(jwks, opt);
-        return keys(std::move(s), std::move(signing), std::move(set));
+        return key_service(std::move(s), std::move(signing), std::move(set));
     }
 
     /// The backend: encode, decode and validate tokens with these keys and settings.
@@ -154,7 +154,7 @@ private:
         check_settings(s);
         std::error_code ec;
         auto b = std::make_shared<const token_backend>(std::move(s), ec);
-        if (ec) throw std::system_error(ec, "warden::jwt::keys");
+        if (ec) throw std::system_error(ec, "warden::jwt::key_service");
         return b;
     }
 

@@ -288,7 +288,7 @@ TEST_CASE("a route with stateless JWT authentication needs no store and never bl
     struct stateless_only : api_view<authentication<jwt::jwt_stateless_auth>, permissions<is_authenticated>> {
         response get(request& req) { return json({{"id", req.user().id}}); }
     };
-    auto site = app<route<"/p/", stateless_only>>(jwt::keys::hs256(secret));
+    auto site = app<route<"/p/", stateless_only>>(jwt::key_service::hs256(secret));
     static_assert(!decltype(site)::traits_of<route<"/p/", stateless_only>>::blocking);
     site.clock().freeze(at(t0));
     test::client c{site};
@@ -306,31 +306,31 @@ TEST_CASE("a route with stateless JWT authentication needs no store and never bl
 }
 
 TEST_CASE("keys refuse unusable keys and settings at start", "[jwt_auth][keys]") {
-    CHECK_THROWS_AS(jwt::keys::hs256("too-short"), std::system_error);
+    CHECK_THROWS_AS(jwt::key_service::hs256("too-short"), std::system_error);
     try {
-        (void)jwt::keys::hs256("too-short");
+        (void)jwt::key_service::hs256("too-short");
     } catch (const std::system_error& e) {
         CHECK(e.code() == jwt::errc::key_too_short);
         CHECK(std::string(e.what()).find("too-short") == std::string::npos);   // no key material in messages
     }
     jwt::settings short_ok;
     short_ok.allow_short_hmac_key = true;
-    CHECK_NOTHROW(jwt::keys::hs256("short", short_ok));
+    CHECK_NOTHROW(jwt::key_service::hs256("short", short_ok));
     auto bad = [](auto change) {
         jwt::settings s;
         change(s);
-        return [s] { (void)jwt::keys::hs256(secret, s); };
+        return [s] { (void)jwt::key_service::hs256(secret, s); };
     };
     CHECK_THROWS_AS(bad([](jwt::settings& s) { s.user_id_field = "email"; })(), std::invalid_argument);
     CHECK_THROWS_AS(bad([](jwt::settings& s) { s.auth_header_types.clear(); })(), std::invalid_argument);
     CHECK_THROWS_AS(bad([](jwt::settings& s) { s.auth_header_types = {"Bearer token"}; })(), std::invalid_argument);
     CHECK_THROWS_AS(bad([](jwt::settings& s) { s.auth_token_types.clear(); })(), std::invalid_argument);
     CHECK_THROWS_AS(bad([](jwt::settings& s) { s.auth_token_types = {jwt::token_type::untyped}; })(), std::invalid_argument);
-    CHECK_THROWS_AS(jwt::keys::from_files(jwt::algorithm::rs256, "/nonexistent/warden-key.pem"), std::invalid_argument);
-    CHECK_THROWS_AS(jwt::keys::from_pem(jwt::algorithm::rs256, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
+    CHECK_THROWS_AS(jwt::key_service::from_files(jwt::algorithm::rs256, "/nonexistent/warden-key.pem"), std::invalid_argument);
+    CHECK_THROWS_AS(jwt::key_service::from_pem(jwt::algorithm::rs256, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
                     std::system_error);
 
-    auto k = jwt::keys::hs256(secret);
+    auto k = jwt::key_service::hs256(secret);
     CHECK(k.can_sign());
     CHECK(k.challenge() == "Bearer realm=\"api\"");
     CHECK(k.config().alg == jwt::algorithm::hs256);
@@ -343,7 +343,7 @@ TEST_CASE("a verify-only service authenticates with a JWK Set and refuses unknow
                        R"("},{"kty":"oct","kid":"two","alg":"HS256","k":")" + crypto::base64url_encode(k2) + R"("}]})";
     memory_store db;
     seed(db);
-    auto site = app<route<"/api/jwt/profile/", profile_api>>(db, test_settings(), jwt::keys::from_jwks(jwks));
+    auto site = app<route<"/api/jwt/profile/", profile_api>>(db, test_settings(), jwt::key_service::from_jwks(jwks));
     site.clock().freeze(at(t0));
     test::client c{site};
     auto with_kid = [&](std::string_view key, std::string_view kid) {
@@ -363,7 +363,7 @@ TEST_CASE("rotating the signing key: a key set verifies old and new tokens by ki
     memory_store db;
     seed(db);
     auto site = app<route<"/api/token/", jwt::token_obtain_pair>, route<"/api/jwt/profile/", profile_api>>(
-        db, test_settings(), jwt::keys(refsite_jwt(), new_key, jwt::key_set{old_key, new_key}));
+        db, test_settings(), jwt::key_service(refsite_jwt(), new_key, jwt::key_set{old_key, new_key}));
     site.clock().freeze(at(t0));
     test::client c{site};
     auto fresh = obtain(c, "alice");

@@ -108,7 +108,7 @@ auto make_site(Store& db, warden::jwt::settings cfg = refsite_jwt(), warden::set
                route<"/api/whoami/", whoami_api<jwt::jwt_auth>>,
                route<"/api/stateless/", whoami_api<jwt::jwt_stateless_auth>>,
                route<"/api/revocable/", whoami_api<jwt::revocable_jwt_auth>>>(db, std::move(s),
-                                                                              jwt::keys::hs256(secret, std::move(cfg)));
+                                                                              jwt::key_service::hs256(secret, std::move(cfg)));
 }
 
 struct pair {

@@ -1,0 +1,152 @@
+// What simplejwt's views share: their 401 answers (with the Bearer challenge), the
+// OPTIONS metadata of their fields, minting a token for a user, and reading and checking
+// the token a request posts (refresh, verify, blacklist).
+#ifndef WARDEN_JWT_DETAIL_VIEWS_HPP
+#define WARDEN_JWT_DETAIL_VIEWS_HPP
+
+#include <warden/auth/credentials.hpp>
+#include <warden/core/body.hpp>
+#include <warden/core/detail/json_write.hpp>
+#include <warden/core/detail/type_list.hpp>
+#include <warden/core/fields.hpp>
+#include <warden/core/identity.hpp>
+#include <warden/core/json.hpp>
+#include <warden/core/request.hpp>
+#include <warden/core/response.hpp>
+#include <warden/core/service_tags.hpp>
+#include <warden/jwt/auth.hpp>
+#include <warden/jwt/blacklist.hpp>
+#include <warden/jwt/jwt.hpp>
+#include <warden/jwt/key_service.hpp>
+#include <warden/jwt/simplejwt.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace warden::jwt::detail {
+
+// A 401 of simplejwt's views: they always name the Bearer challenge.
+inline response unauthorized(std::string body, const key_service& k) {
+    response r{http::status::unauthorized, std::move(body)};
+    r.set_header(http::field::www_authenticate, k.challenge());
+    return r;
+}
+
+// TokenViewBase.post: `except TokenError as e: raise InvalidToken(e.args[0])`.
+inline response invalid_token(std::error_code ec, const key_service& k) {
+    std::string body = "{\"detail\":";
+    warden::detail::append_json_string(body, simplejwt_message(ec, k.config()));
+    body.append(",\"code\":");
+    warden::detail::append_json_string(body, token_not_valid_code);
+    body.push_back('}');
+    return unauthorized(std::move(body), k);
+}
+
+// DRF's exceptions.AuthenticationFailed from a serializer: {"detail": ...} only.
+inline response no_active_account(std::string_view message, const key_service& k) {
+    std::string body = "{\"detail\":";
+    warden::detail::append_json_string(body, message);
+    body.push_back('}');
+    return unauthorized(std::move(body), k);
+}
+
+inline constexpr std::string_view obtain_failed = "No active account found with the given credentials";
+inline constexpr std::string_view refresh_user_gone = "No active account found for the given token.";
+
+// DRF's SimpleMetadata for a GenericAPIView: name, description, renders, parses, and the
+// POST serializer's fields as `actions` (pre-rendered JSON members).
+template <class... Ps>
+response options_metadata(std::string_view name, std::string_view description, std::string_view fields,
+                          warden::detail::type_list<Ps...>) {
+    std::string body = "{\"name\":";
+    warden::detail::append_json_string(body, name);
+    body.append(",\"description\":");
+    warden::detail::append_json_string(body, description);
+    body.append(",\"renders\":[\"application/json\"],\"parses\":[");
+    bool first = true;
+    ((body.append(first ? "" : ","), warden::detail::append_json_string(body, Ps::media_type), first = false), ...);
+    body.append("],\"actions\":{\"POST\":{");
+    body.append(fields);
+    body.append("}}}");
+    return response{http::status::ok, std::move(body)};
+}
+
+#define WARDEN_JWT_DETAIL_FIELD(NAME, LABEL) \
+    "\"" NAME "\":{\"type\":\"string\",\"required\":true,\"read_only\":false,\"label\":\"" LABEL "\"}"
+inline constexpr std::string_view credential_fields = WARDEN_JWT_DETAIL_FIELD("username", "Username") "," WARDEN_JWT_DETAIL_FIELD("password", "Password");
+inline constexpr std::string_view refresh_fields =
+    WARDEN_JWT_DETAIL_FIELD("refresh", "Refresh") ",\"access\":{\"type\":\"string\",\"required\":false,\"read_only\":true,\"label\":\"Access\"}";
+inline constexpr std::string_view blacklist_fields = WARDEN_JWT_DETAIL_FIELD("refresh", "Refresh");
+inline constexpr std::string_view token_fields = WARDEN_JWT_DETAIL_FIELD("token", "Token");
+#undef WARDEN_JWT_DETAIL_FIELD
+
+// The still-active user a refresh or sliding token belongs to, or null (warden's
+// addition to simplejwt 5.2's refresh).
+template <class Users>
+std::shared_ptr<const user> active_owner(Users& users, const boost::json::object& payload, const settings& cfg) {
+    auto it = payload.find(cfg.user_id_claim);
+    if (it == payload.end()) return nullptr;
+    auto u = find_token_user(users, it->value(), cfg);
+    return u && u->is_active ? u : nullptr;
+}
+
+// `RefreshToken.for_user(user)` / `SlidingToken.for_user(user)` with the blacklist app:
+// the new token, recorded as outstanding.
+template <class Ctx>
+token issue_for(token_type t, const user& u, const key_service& k, Ctx& ctx) {
+    const settings& cfg = k.config();
+    const auto now = ctx.clock().now();
+    token tok = cfg.user_id_field == "username" ? token::for_user(t, std::string_view(u.username), cfg, now)
+                                                : token::for_user(t, u.id, cfg, now);
+    if (auto ec = record_outstanding(ctx.template get<jwt_blacklist_tag>(), tok.payload(), u.id, cfg, jwt::detail::unix_seconds(now)))
+        throw std::system_error(ec);   // a store failure: the app answers 500
+    return tok;
+}
+
+// Django's update_last_login, when UPDATE_LAST_LOGIN is on.
+template <class Ctx>
+void update_last_login(const user& u, const settings& cfg, Ctx& ctx) {
+    if (!cfg.update_last_login) return;
+    user changed = u;
+    changed.last_login = ctx.clock().now_seconds();
+    if (auto ec = ctx.template get<users_tag>().update_user(changed)) throw std::system_error(ec);
+}
+
+// The obtain serializers' fields and authenticate(): the user, or the response to send.
+template <class Ctx>
+std::shared_ptr<const user> obtain_user(request& req, Ctx& ctx, const key_service& k, std::optional<response>& refused) {
+    field_errors errs;
+    auto username = char_field(req.data(), "username", errs);
+    auto password = char_field(req.data(), "password", errs);   // PasswordField trims too
+    if (errs) {
+        refused = errs.response();
+        return nullptr;
+    }
+    auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), *username, *password);
+    if (!u) refused = no_active_account(obtain_failed, k);
+    return u;
+}
+
+// The posted token field `field`, decoded and checked in simplejwt's order (signature
+// and expiry, blacklist, type) into `c`; or the response refusing it (field errors 400,
+// an invalid token 401).
+template <class Ctx>
+std::optional<response> read_posted_token(request& req, Ctx& ctx, const key_service& k, std::string_view field, token_type type,
+                                          claims& c) {
+    field_errors errs;
+    auto raw = char_field(req.data(), field, errs);
+    if (errs) return errs.response();
+    if (auto ec = k.backend().decode(*raw, c, ctx.clock().now())) return invalid_token(ec, k);
+    if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) return invalid_token(ec, k);
+    if (auto ec = verify_token_claims(c.object(), type, k.config())) return invalid_token(ec, k);
+    return std::nullopt;
+}
+
+} // namespace warden::jwt::detail
+
+#endif
