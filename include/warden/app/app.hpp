@@ -96,22 +96,40 @@ public:
     /// Routes `path` (percent-decoded).
     static route_match match(std::string_view path) noexcept { return router_type::match(path); }
 
-    /// True when the request's route may block the thread (password hashing, a
-    /// database): the server then handles it off the I/O threads.
-    static bool blocking(const http_request& msg) noexcept {
+    /// Routes `msg` by its target, once, before it is handled: the server reads
+    /// `blocking` to run a route that may block (password hashing, a database) off the
+    /// I/O threads, and passes the plan to `handle()`.
+    static route_plan plan(const http_request& msg) noexcept {
+        route_plan p;
         std::string_view t = msg.target();
         t = t.substr(0, t.find('?'));
-        if (t.find('%') != std::string_view::npos) return true;   // rare; decode on the worker
-        auto m = router_type::match(t);
-        return m.index >= 0 && blocking_table[static_cast<std::size_t>(m.index)];
+        if (t.find('%') != std::string_view::npos) {   // rare: decoded and routed by handle()
+            p.blocking = true;
+            return p;
+        }
+        p.routed = true;
+        p.match = router_type::match(t);
+        p.blocking = p.match.index >= 0 && blocking_table[static_cast<std::size_t>(p.match.index)];
+        return p;
     }
+
+    /// True when the request's route may block the thread (`plan(msg).blocking`).
+    static bool blocking(const http_request& msg) noexcept { return plan(msg).blocking; }
 
     /// Handles one request. `arena`, when given, supplies the response's header storage.
     http_response handle(http_request& msg, connection_info info = {}, detail::arena* arena = nullptr) {
+        return handle(msg, plan(msg), info, arena);
+    }
+
+    /// Handles one request routed by `plan(msg)` (of this very message, unchanged since).
+    http_response handle(http_request& msg, const route_plan& plan, connection_info info = {},
+                         detail::arena* arena = nullptr) {
         request req{msg, info};
         try {
             apply_proxies(req);
-            auto m = router_type::match(req.path());
+            route_match decoded;
+            if (!plan.routed) decoded = router_type::match(req.path());
+            const route_match& m = plan.routed ? plan.match : decoded;
             if (!m) return detail::finish_response(not_routed(req), req, {}, arena);
             detail::pipeline_access::set_params(req, m.params.data(), m.param_count);
             return dispatch_table[static_cast<std::size_t>(m.index)](ctx_, req, arena);

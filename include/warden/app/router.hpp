@@ -28,6 +28,20 @@ struct route_match {
     explicit operator bool() const noexcept { return index >= 0; }
 };
 
+/// A request's route, found once from its target before the request is handled
+/// (`App::plan(msg)`), and handed back to `handle()`, which does not route it again.
+/// The server reads `blocking` to choose the thread that handles it.
+struct route_plan {
+    /// False when the target's path has percent-escapes: `handle()` decodes and routes
+    /// it then (the decoding allocates, so it is done where the request is handled).
+    bool routed = false;
+    /// The route, when `routed`. Its parameters view the message's target.
+    route_match match;
+    /// True when handling may block the thread (the route's policies hash passwords or
+    /// use a blocking store); an unrouted target counts as blocking.
+    bool blocking = false;
+};
+
 namespace detail {
 
 template <class... Routes>

@@ -7,7 +7,7 @@
 /// (413), malformed requests answered 400, a `Date` on every response, and every
 /// exception caught at the connection (logged without request data; that connection
 /// is closed, the others keep being served). Requests whose route may block
-/// (`App::blocking(msg)`: password hashing, a database) run on a separate thread pool
+/// (`App::plan(msg).blocking`: password hashing, a database) run on a separate thread pool
 /// so they never hold up an I/O thread. `stop()` drains gracefully.
 #ifndef WARDEN_SERVER_SERVER_HPP
 #define WARDEN_SERVER_SERVER_HPP
@@ -121,7 +121,7 @@ public:
             ec = bec;
             return;
         }
-        if constexpr (requires(const http_request& m) { App::blocking(m); }) {
+        if constexpr (detail::routes_once<App>) {
             unsigned n = options_.blocking_threads ? options_.blocking_threads : 2 * hardware_threads();
             pool_.emplace(n);
             env_.pool = &*pool_;

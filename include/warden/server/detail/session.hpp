@@ -4,6 +4,7 @@
 #ifndef WARDEN_SERVER_DETAIL_SESSION_HPP
 #define WARDEN_SERVER_DETAIL_SESSION_HPP
 
+#include <warden/app/router.hpp>
 #include <warden/core/detail/arena.hpp>
 #include <warden/core/http.hpp>
 #include <warden/core/http_date.hpp>
@@ -79,6 +80,14 @@ struct server_env {
     session_config config;
     boost::asio::thread_pool* pool = nullptr;   // null: blocking routes run inline
     connection_set* connections = nullptr;       // null: not tracked (no graceful stop)
+};
+
+// Apps that route a request once, before it is handled (warden::app): `App::plan(msg)`
+// says whether the route may block, and `handle` takes the plan back.
+template <class App>
+concept routes_once = requires(App& app, http_request& m, const route_plan& p, connection_info i, arena* a) {
+    { App::plan(m) } -> std::same_as<route_plan>;
+    { app.handle(m, p, i, a) } -> std::same_as<http_response>;
 };
 
 // Streams with a TLS layer (asio::ssl::stream): a handshake first, close_notify last.
@@ -249,8 +258,10 @@ private:
         state_ = state::handling;
         auto& msg = parser_->get();
         bool off_thread = false;
-        if constexpr (requires { { App::blocking(msg) } -> std::convertible_to<bool>; })
-            off_thread = env_->pool != nullptr && App::blocking(msg);
+        if constexpr (routes_once<App>) {
+            plan_ = App::plan(msg);
+            off_thread = env_->pool != nullptr && plan_.blocking;
+        }
         if (!off_thread) {
             run_handler();
             return write_response();
@@ -272,7 +283,10 @@ private:
     // Never throws: a handler that throws gets a 500 and a closed connection.
     void run_handler() noexcept {
         try {
-            res_.emplace(env_->app->handle(parser_->get(), connection_info{remote(), secure_}, &arena_));
+            if constexpr (routes_once<App>)
+                res_.emplace(env_->app->handle(parser_->get(), plan_, connection_info{remote(), secure_}, &arena_));
+            else
+                res_.emplace(env_->app->handle(parser_->get(), connection_info{remote(), secure_}, &arena_));
         } catch (...) {
             log_error("request handler threw ", std::current_exception(), false);
             try {
@@ -409,6 +423,7 @@ private:
     arena arena_{4096};
     std::optional<parser_type> parser_;
     std::optional<http_response> res_;
+    route_plan plan_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::string log_buf_;
     connection_set::hook hook_;
