@@ -3,12 +3,12 @@
 #ifndef WARDEN_AUTH_BASIC_AUTH_HPP
 #define WARDEN_AUTH_BASIC_AUTH_HPP
 
-#include <warden/core/concepts.hpp>
 #include <warden/auth/credentials.hpp>
 #include <warden/auth/detail/header_words.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/core/detail/json_write.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/crypto/base64.hpp>
-#include <warden/core/context.hpp>
 
 #include <boost/beast/core/string.hpp>
 

@@ -6,8 +6,8 @@
 #define WARDEN_AUTH_CREDENTIALS_HPP
 
 #include <warden/core/identity.hpp>
+#include <warden/core/settings.hpp>
 #include <warden/crypto/password.hpp>
-#include <warden/core/context.hpp>
 
 #include <memory>
 #include <string>

@@ -10,8 +10,8 @@
 
 #include <warden/core/api_error.hpp>
 #include <warden/core/detail/json_write.hpp>
-#include <warden/core/request.hpp>
 #include <warden/core/policy.hpp>
+#include <warden/core/request.hpp>
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json/object.hpp>

@@ -3,9 +3,9 @@
 #ifndef WARDEN_CORE_REQUEST_HPP
 #define WARDEN_CORE_REQUEST_HPP
 
-#include <warden/core/identity.hpp>
 #include <warden/core/cookie.hpp>
 #include <warden/core/http.hpp>
+#include <warden/core/identity.hpp>
 #include <warden/core/response.hpp>
 
 #include <boost/beast/core/string.hpp>

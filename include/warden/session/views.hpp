@@ -5,13 +5,13 @@
 #define WARDEN_SESSION_VIEWS_HPP
 
 #include <warden/auth/credentials.hpp>
-#include <warden/session/auth.hpp>
 #include <warden/core/body.hpp>
 #include <warden/core/fields.hpp>
 #include <warden/core/json.hpp>
 #include <warden/core/response.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/permissions/builtin.hpp>
-#include <warden/core/context.hpp>
+#include <warden/session/auth.hpp>
 #include <warden/session/login.hpp>
 #include <warden/view/api_view.hpp>
 

@@ -4,11 +4,11 @@
 #ifndef WARDEN_TOKEN_AUTH_HPP
 #define WARDEN_TOKEN_AUTH_HPP
 
-#include <warden/core/concepts.hpp>
 #include <warden/auth/detail/header_words.hpp>
+#include <warden/core/concepts.hpp>
 #include <warden/core/detail/json_write.hpp>
 #include <warden/core/fixed_string.hpp>
-#include <warden/core/context.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/token/key.hpp>
 
 #include <boost/beast/core/string.hpp>

@@ -8,7 +8,7 @@
 #include <warden/core/body.hpp>
 #include <warden/core/fields.hpp>
 #include <warden/core/json.hpp>
-#include <warden/core/context.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/token/tokens.hpp>
 #include <warden/view/api_view.hpp>
 
