@@ -1,44 +1,68 @@
 /// @file
-/// The umbrella header: everything warden offers.
+/// Everything warden offers: views and policies (warden/view.hpp), the app
+/// (warden/app.hpp), the server (warden/server.hpp), the stores (memory and SQLite),
+/// and every authentication scheme with its views: basic, token, session with CSRF,
+/// and JWT. The in-process test clients (warden/test/) are not included.
+///
+/// @code
+/// #include <warden.hpp>
+/// using namespace warden;
+/// struct profile_api : api_view<authentication<token_auth>, permissions<is_authenticated>> {
+///     response get(request& req) { return json({{"username", req.user().username}}); }
+/// };
+/// int main() {
+///     sqlite_store db{"warden.db"};
+///     auto site = app<route<"/api/profile/", profile_api>, route<"/api/token-auth/", obtain_auth_token>>(db);
+///     return serve(site, {.port = 8000});
+/// }
+/// @endcode
 #ifndef WARDEN_HPP
 #define WARDEN_HPP
 
-#include <warden/core/api_error.hpp>
-#include <warden/core/body.hpp>
-#include <warden/core/clock.hpp>
-#include <warden/core/cookie.hpp>
-#include <warden/core/fixed_string.hpp>
-#include <warden/core/http.hpp>
-#include <warden/core/json.hpp>
-#include <warden/core/request.hpp>
-#include <warden/core/response.hpp>
-#include <warden/core/settings.hpp>
-#include <warden/core/concepts.hpp>
-#include <warden/core/identity.hpp>
-#include <warden/permissions/builtin.hpp>
-#include <warden/permissions/combinators.hpp>
-#include <warden/throttle/builtin.hpp>
-#include <warden/throttle/rate.hpp>
-#include <warden/view/api_view.hpp>
-#include <warden/view/dispatch.hpp>
-#include <warden/view/object_permissions.hpp>
-#include <warden/view/policy.hpp>
-#include <warden/app/app.hpp>
-#include <warden/app/route.hpp>
-#include <warden/app/router.hpp>
-#include <warden/core/context.hpp>
-#include <warden/server/serve.hpp>
-#include <warden/server/server.hpp>
+#include <warden/app.hpp>
+#include <warden/server.hpp>
+#include <warden/sqlite.hpp>
+#include <warden/view.hpp>
+
 #include <warden/auth/basic_auth.hpp>
 #include <warden/auth/credentials.hpp>
+#include <warden/core/http_date.hpp>
+#include <warden/crypto/base64.hpp>
+#include <warden/crypto/compare.hpp>
+#include <warden/crypto/digest.hpp>
+#include <warden/crypto/error.hpp>
+#include <warden/crypto/hmac.hpp>
+#include <warden/crypto/password.hpp>
+#include <warden/crypto/pbkdf2.hpp>
+#include <warden/crypto/random.hpp>
+#include <warden/csrf/check.hpp>
+#include <warden/csrf/cookie.hpp>
+#include <warden/csrf/enforce.hpp>
+#include <warden/csrf/token.hpp>
+#include <warden/jwt/algorithm.hpp>
+#include <warden/jwt/auth.hpp>
+#include <warden/jwt/blacklist.hpp>
+#include <warden/jwt/error.hpp>
+#include <warden/jwt/jws.hpp>
+#include <warden/jwt/jwt.hpp>
+#include <warden/jwt/key.hpp>
+#include <warden/jwt/key_service.hpp>
+#include <warden/jwt/key_set.hpp>
+#include <warden/jwt/simplejwt.hpp>
+#include <warden/jwt/views.hpp>
 #include <warden/session/auth.hpp>
-#include <warden/token/auth.hpp>
-#include <warden/core/fields.hpp>
-#include <warden/store/concepts.hpp>
-#include <warden/store/memory_store.hpp>
-#include <warden/store/sqlite_store.hpp>
+#include <warden/session/auth_hash.hpp>
+#include <warden/session/cookies.hpp>
+#include <warden/session/key.hpp>
+#include <warden/session/login.hpp>
 #include <warden/session/views.hpp>
+#include <warden/store/key_digest.hpp>
+#include <warden/store/memory_store.hpp>
+#include <warden/token/auth.hpp>
+#include <warden/token/key.hpp>
 #include <warden/token/obtain.hpp>
 #include <warden/token/tokens.hpp>
+
+#include <boost/json/serialize.hpp>
 
 #endif

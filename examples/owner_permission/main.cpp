@@ -8,16 +8,18 @@
 // its object check, which the handler runs with `check_object_permissions`.
 //
 //   owner_permission [--port P]     (users alice, bob (staff) and carol; their tokens are printed)
-#include <warden.hpp>
-#include <warden/token/auth.hpp>
-#include <warden/permissions/combinators.hpp>
-#include <warden/server/serve.hpp>
+//
+// It includes only what it uses: the app (views, permissions, the app itself), the
+// server, the memory store and token authentication, rather than all of <warden.hpp>.
+#include <warden/app.hpp>
+#include <warden/server.hpp>
 #include <warden/store/memory_store.hpp>
+#include <warden/token/auth.hpp>
 #include <warden/token/tokens.hpp>
-#include <warden/view/object_permissions.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <charconv>
 #include <cstdint>

@@ -1,12 +1,16 @@
-// The tutorial's two views in warden: DashboardAPI (session authentication) and
-// ProfileAPI (token authentication), with the token endpoint, on an SQLite file.
+// The tutorial's two views in warden: DashboardAPI (session authentication, with the
+// login and logout endpoints) and ProfileAPI (token authentication, with the token
+// endpoint), on an SQLite file.
 #include <warden.hpp>
-#include <warden/token/auth.hpp>
-#include <warden/server/serve.hpp>
-#include <warden/store/sqlite_store.hpp>
-#include <warden/token/obtain.hpp>
 
 using namespace warden;
+
+// DashboardAPI: session authentication, login required.
+struct dashboard_api : api_view<authentication<session_auth>, permissions<is_authenticated>> {
+    response get(request& req) {
+        return json({{"message", "Hello " + req.user().username + ", welcome to your dashboard"}});
+    }
+};
 
 // ProfileAPI: token authentication, login required.
 struct profile_api : api_view<authentication<token_auth>, permissions<is_authenticated>> {
@@ -17,7 +21,10 @@ struct profile_api : api_view<authentication<token_auth>, permissions<is_authent
 
 int main() {
     sqlite_store db{"quickstart.db"};
-    auto site = app<route<"/api/profile/", profile_api>,
+    auto site = app<route<"/api/dashboard/", dashboard_api>,
+                    route<"/api/login/", login_view>,
+                    route<"/api/logout/", logout_view>,
+                    route<"/api/profile/", profile_api>,
                     route<"/api/token-auth/", obtain_auth_token>>(db, settings::from_env());
     return serve(site, {.address = "127.0.0.1", .port = 8000});
 }

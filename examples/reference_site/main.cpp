@@ -5,19 +5,6 @@
 //   reference_site [--address A] [--port P] [--db PATH] [--jwt-key KEY] [--threads N]
 //                  [--tls-cert PEM --tls-key PEM]
 #include <warden.hpp>
-#include <warden/auth/basic_auth.hpp>
-#include <warden/session/auth.hpp>
-#include <warden/token/auth.hpp>
-#include <warden/core/fields.hpp>
-#include <warden/crypto/password.hpp>
-#include <warden/jwt/auth.hpp>
-#include <warden/jwt/key_service.hpp>
-#include <warden/jwt/views.hpp>
-#include <warden/server/serve.hpp>
-#include <warden/session/views.hpp>
-#include <warden/store/sqlite_store.hpp>
-#include <warden/throttle/builtin.hpp>
-#include <warden/token/obtain.hpp>
 
 #include <charconv>
 #include <cstdio>

@@ -1,24 +1,51 @@
 /// @file
 /// Building JSON responses: `json({{"key", value}, ...})` writes the body directly
 /// (one allocation, for the body), and `json(boost::json::value)` serializes any value.
+///
+/// This header does not include Boost.JSON: a Boost.JSON value (in `json({...})` or
+/// `json(v)`) is serialized with Boost.JSON's `serialize`, which the code holding the
+/// value includes (`<boost/json/serialize.hpp>`, or `<warden.hpp>`).
 #ifndef WARDEN_CORE_JSON_HPP
 #define WARDEN_CORE_JSON_HPP
 
 #include <warden/core/detail/json_write.hpp>
+#include <warden/core/http.hpp>
 #include <warden/core/response.hpp>
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
-
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
+
+namespace boost::json {
+class value;
+class object;
+} // namespace boost::json
 
 namespace warden {
 
 struct json_member;
+
+namespace detail {
+
+// A Boost.JSON value or object, which `json()` serializes with Boost.JSON.
+template <class V>
+concept boost_json_value = std::same_as<V, boost::json::value> || std::same_as<V, boost::json::object>;
+
+// Found by argument-dependent lookup where the value's code included Boost.JSON's serialize.
+template <class V>
+concept json_serializable = requires(const V& v) { { serialize(v) } -> std::convertible_to<std::string>; };
+
+// The text of a Boost.JSON value serialized for a json_arg; a default argument, so it
+// lives until the end of the full expression that builds the response.
+struct json_text {
+    std::string text;
+};
+
+} // namespace detail
 
 /// One JSON value in a `json({...})` initializer: null, bool, number, string, a nested
 /// object (`{{"k", v}, ...}`), an array (`json_array({...})`) or any boost::json::value.
@@ -38,8 +65,16 @@ public:
     json_arg(const char* s) noexcept : json_arg(std::string_view(s)) {}
     json_arg(const std::string& s) noexcept : json_arg(std::string_view(s)) {}
     json_arg(std::initializer_list<json_member> members) noexcept : kind_(kind::object) { u_.obj = members.begin(); n_ = members.size(); }
-    json_arg(const boost::json::value& v) noexcept : kind_(kind::value) { u_.val = &v; }
-    json_arg(const boost::json::object& v) noexcept : kind_(kind::object_value) { u_.objv = &v; }
+    /// A Boost.JSON value or object, serialized here (its text lives in `text`, a
+    /// temporary of the enclosing expression).
+    template <detail::boost_json_value V>
+    json_arg(const V& v, detail::json_text&& text = {}) : kind_(kind::raw) {
+        static_assert(detail::json_serializable<V>,
+                      "warden::json: a Boost.JSON value is serialized with boost::json::serialize; "
+                      "#include <boost/json/serialize.hpp> (or <warden.hpp>)");
+        text.text = serialize(v);
+        u_.s = {text.text.data(), text.text.size()};
+    }
 
     /// An array of values: `json_array({1, 2, "three"})`.
     static json_arg array(std::initializer_list<json_arg> items) noexcept {
@@ -53,7 +88,7 @@ public:
     void write(std::string& out) const;
 
 private:
-    enum class kind : unsigned char { null, boolean, integer, uinteger, number, string, object, array, value, object_value };
+    enum class kind : unsigned char { null, boolean, integer, uinteger, number, string, object, array, raw };
     struct sv { const char* p; std::size_t n; };
     kind kind_;
     std::size_t n_ = 0;
@@ -65,8 +100,6 @@ private:
         sv s;
         const json_member* obj;
         const json_arg* arr;
-        const boost::json::value* val;
-        const boost::json::object* objv;
     } u_{};
 };
 
@@ -103,8 +136,7 @@ inline void json_arg::write(std::string& out) const {
         }
         out.push_back(']');
         break;
-    case kind::value: out.append(boost::json::serialize(*u_.val)); break;
-    case kind::object_value: out.append(boost::json::serialize(*u_.objv)); break;
+    case kind::raw: out.append(u_.s.p, u_.s.n); break;
     }
 }
 
@@ -129,11 +161,14 @@ inline response json(std::initializer_list<json_member> members, http::status st
     return response{status, std::move(body)};
 }
 
-/// A JSON response from any Boost.JSON value.
-template <class Value>
-    requires std::same_as<Value, boost::json::value> || std::same_as<Value, boost::json::object>
+/// A JSON response from any Boost.JSON value or object (the caller includes
+/// `<boost/json/serialize.hpp>`, or `<warden.hpp>`).
+template <detail::boost_json_value Value>
 response json(const Value& v, http::status status = http::status::ok) {
-    return response{status, boost::json::serialize(v)};
+    static_assert(detail::json_serializable<Value>,
+                  "warden::json: a Boost.JSON value is serialized with boost::json::serialize; "
+                  "#include <boost/json/serialize.hpp> (or <warden.hpp>)");
+    return response{status, serialize(v)};
 }
 
 /// A response with no body (e.g. 204 No Content).

@@ -1,6 +1,5 @@
 // expect: warden::api_view<\.\.\.> takes policy lists only: wrap policies in warden::authentication<\.\.\.>
-#include <warden/permissions/builtin.hpp>
-#include <warden/view/api_view.hpp>
+#include <warden/view.hpp>
 using namespace warden;
 struct v : api_view<is_authenticated> {};
 v x;

@@ -1,6 +1,5 @@
 // expect: warden::authentication<\.\.\.> lists a permission, throttle or parser: put permissions in warden::permissions<\.\.\.>
-#include <warden/permissions/builtin.hpp>
-#include <warden/view/api_view.hpp>
+#include <warden/view.hpp>
 using namespace warden;
 struct v : api_view<authentication<is_authenticated>> {};
 v x;

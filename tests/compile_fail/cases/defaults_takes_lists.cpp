@@ -1,5 +1,4 @@
 // expect: warden::defaults<\.\.\.> takes policy lists only
-#include <warden/permissions/builtin.hpp>
-#include <warden/view/api_view.hpp>
+#include <warden/view.hpp>
 using namespace warden;
 defaults<is_authenticated> d;

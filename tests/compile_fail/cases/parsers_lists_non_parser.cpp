@@ -1,6 +1,5 @@
 // expect: warden::parsers<\.\.\.> lists a type that is not a parser: use warden::json_parser
-#include <warden/permissions/builtin.hpp>
-#include <warden/view/api_view.hpp>
+#include <warden/view.hpp>
 using namespace warden;
 struct v : api_view<parsers<allow_any>> {};
 v x;

@@ -1,5 +1,5 @@
 // expect: warden::throttles<\.\.\.> lists a type that is not a throttle: a throttle declares `using policy_kind = warden::throttle_tag;`
-#include <warden/view/api_view.hpp>
+#include <warden/view.hpp>
 using namespace warden;
 struct v : api_view<throttles<double>> {};
 v x;
