@@ -71,7 +71,7 @@ struct cookie {
 };
 
 /// Finds cookie `name` in a `Cookie` request header value (`a=1; b=2`, as browsers send
-/// it): its value, or empty when absent. An empty value (`a=`) is present. Blanks
+/// it): its value, or `std::nullopt` when absent. An empty value (`a=`) is present. Blanks
 /// (spaces, tabs) around names and values are ignored; a value in double quotes is
 /// returned without them; the first occurrence of a name wins.
 ///
