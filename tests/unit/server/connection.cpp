@@ -177,6 +177,80 @@ TEST_CASE("malformed requests are 400 with a JSON detail and close the connectio
     }
 }
 
+TEST_CASE("framing a front end could read differently is refused before the body and the tail is not answered (RFC 9112 6.1, 6.3)",
+          "[server][connection][smuggling]") {
+    auto site = make_site();
+    const std::string hidden = get("/hello/");   // what a smuggler hides behind the first request
+    struct attempt {
+        const char* head;   // request line and header fields, without the blank line
+        const char* body;
+        unsigned status;
+    };
+    const attempt cases[] = {
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip", "", 400},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked", "", 400},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip", "", 400},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity", "", 400},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked;ext=1", "", 400},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ", "", 400},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ,", "", 400},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip", "", 400},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked", "0\r\n\r\n", 400},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nContent-Length: 2", "{}", 400},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: identity", "{}", 400},
+        {"POST /hello/ HTTP/1.0\r\nTransfer-Encoding: chunked", "2\r\n{}\r\n0\r\n\r\n", 400},
+        {"POST /hello/ HTTP/1.0\r\nTransfer-Encoding: gzip\r\nContent-Length: 2", "{}", 400},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked", "2\r\n{}\r\n0\r\n\r\n", 501},
+        {"POST /hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked", "2\r\n{}\r\n0\r\n\r\n", 501},
+    };
+    for (const auto& a : cases) {
+        std::string raw = std::string(a.head) + "\r\n\r\n" + a.body + hidden;
+        INFO(raw);
+        test::stream_client c{site};
+        auto out = c.exchange(raw);
+        auto r = test::take_response(out);
+        REQUIRE(r);
+        CHECK(r->status() == a.status);
+        CHECK_FALSE(r->detail().empty());
+        CHECK(r->header("Connection") == "close");
+        CHECK(out.empty());   // the hidden request gets no answer
+        CHECK(c.server_closed());
+    }
+}
+
+TEST_CASE("plain chunked framing still works, in any letter case and with optional white space", "[server][connection][smuggling]") {
+    auto site = make_site();
+    for (const char* te : {"chunked", "Chunked", "CHUNKED", " chunked ", "\tchunked", "chunked,", ", chunked"}) {
+        INFO(te);
+        test::stream_client c{site};
+        auto out = c.exchange(std::string("POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: ") +
+                              te + "\r\n\r\n2\r\n{}\r\n0\r\n\r\n" + get("/hello/"));
+        auto first = test::take_response(out);
+        auto second = test::take_response(out);
+        REQUIRE(first);
+        CHECK(first->status() == 200);
+        CHECK(first->json().at("received") == 2);
+        REQUIRE(second);
+        CHECK(second->json().at("hello") == "world");
+        CHECK_FALSE(c.server_closed());
+    }
+}
+
+TEST_CASE("Content-Length forms other than one decimal number are 400 and close", "[server][connection][smuggling]") {
+    auto site = make_site();
+    for (const char* cl : {"+2", "-2", "0x2", "2 2", "2,3", "", "2.0", "99999999999999999999999"}) {
+        INFO(cl);
+        test::stream_client c{site};
+        auto out = c.exchange(std::string("POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ") +
+                              cl + "\r\n\r\n{}" + get("/hello/"));
+        auto r = test::take_response(out);
+        REQUIRE(r);
+        CHECK(r->status() == 400);
+        CHECK(out.empty());
+        CHECK(c.server_closed());
+    }
+}
+
 TEST_CASE("pipelined requests are answered in order on one connection", "[server][connection]") {
     auto site = make_site();
     test::stream_client c{site};

@@ -12,6 +12,7 @@
 #include <warden/server/access_log.hpp>
 #include <warden/server/detail/connection_set.hpp>
 #include <warden/server/detail/describe_exception.hpp>
+#include <warden/server/detail/framing.hpp>
 #include <warden/server/options.hpp>
 
 #include <boost/asio/dispatch.hpp>
@@ -208,6 +209,15 @@ private:
         auto hosts = msg.count(http::field::host);
         if (hosts > 1 || (hosts == 0 && msg.version() >= 11))
             return reply_error(http::status::bad_request, R"({"detail":"Missing or repeated Host header."})");
+        // Checked before the body is read or the request is done: see framing.hpp.
+        switch (check_framing(msg)) {
+        case framing::ok: break;
+        case framing::bad_request:
+            return reply_error(http::status::bad_request,
+                               R"({"detail":"Malformed request: Transfer-Encoding must be chunked alone, on HTTP/1.1, without Content-Length."})");
+        case framing::not_implemented:
+            return reply_error(http::status::not_implemented, R"({"detail":"Unsupported Transfer-Encoding."})");
+        }
         if (parser_->is_done()) return on_request();
         auto expect = msg.find(http::field::expect);
         if (expect != msg.end() && msg.version() >= 11 && boost::beast::iequals(expect->value(), "100-continue")) {
