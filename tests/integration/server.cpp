@@ -93,9 +93,21 @@ struct gate_view : api_view<authentication<>> {
     }
 };
 
+// Stands for a store whose calls block (a database): routes using it go to the
+// blocking pool, not the hashing pool.
+struct blocking_service {
+    using provides = warden::provides<users_tag>;
+    static constexpr bool blocking = true;
+};
+
+struct store_view : api_view<authentication<>> {
+    using requires_services = services<users_tag>;
+    response get(request&) { return json({{"store", "answered"}}); }
+};
+
 auto make_site() {
     return app<defaults<parsers<json_parser>>, route<"/hello/", hello_view>, route<"/peer/", peer_view>,
-               route<"/gate/", gate_view>>();
+               route<"/gate/", gate_view>, route<"/store/", store_view>>(blocking_service{});
 }
 using site_type = decltype(make_site());
 using test_server = server<site_type, test::memory_log>;
@@ -197,6 +209,12 @@ private:
 };
 using conn = basic_conn<beast::tcp_stream>;
 using tls_conn = basic_conn<ssl::stream<beast::tcp_stream>>;
+
+std::size_t count_of(std::string_view hay, std::string_view needle) {
+    std::size_t n = 0;
+    for (auto p = hay.find(needle); p != std::string_view::npos; p = hay.find(needle, p + 1)) ++n;
+    return n;
+}
 
 bool serves(std::uint16_t port) {
     conn c;
@@ -344,6 +362,174 @@ TEST_CASE("a blocking route does not stall a fast request on the same I/O thread
     CHECK(finished_before == 0);   // answered while the blocking handler was still running
     REQUIRE(slow_response);
     CHECK(slow_response->body() == R"({"gate":"opened"})");
+    srv.stop();
+    srv.wait();
+}
+
+TEST_CASE("password hashing has its own bounded queue: past it 503 at once, and store routes keep being served", "[integration][server][limits]") {
+    reset_gate();
+    auto site = make_site();
+    REQUIRE(decltype(site)::work_of([] { http_request m; m.target("/gate/"); return m; }()) == work_kind::hashing);
+    REQUIRE(decltype(site)::work_of([] { http_request m; m.target("/store/"); return m; }()) == work_kind::blocking);
+    REQUIRE(decltype(site)::work_of([] { http_request m; m.target("/g%61te/"); return m; }()) == work_kind::hashing);
+    auto o = local();
+    o.hashing_threads = 1;
+    o.hashing_queue = 1;
+    o.blocking_threads = 1;
+    test_server srv{site, o};
+    srv.start();
+
+    // One hash runs (held at the gate) and one waits: the queue is full.
+    std::optional<http::response<http::string_body>> running, waiting;
+    std::thread first([&] {
+        conn c;
+        if (!c.connect(srv.port())) running = c.request(get("/gate/"));
+    });
+    REQUIRE(eventually([] { return gate_entered.load() == 1; }));
+    std::atomic<bool> second_sent{false};
+    std::thread second([&] {
+        conn c;
+        if (c.connect(srv.port())) return;
+        if (c.write(get("/gate/"))) return;
+        second_sent = true;
+        waiting = c.read();
+    });
+    REQUIRE(eventually([&] { return second_sent.load(); }));
+
+    // Further hashing requests are refused at once, while the gate is still closed
+    // (a refusal after queueing could only come after the gate opened).
+    int refused = 0;
+    REQUIRE(eventually([&] {
+        conn c;
+        if (c.connect(srv.port())) return false;
+        auto r = c.request(get("/gate/"));
+        if (r && r->result_int() == 503) {
+            ++refused;
+            CHECK(r->body() == R"({"detail":"Server busy, try again later."})");
+            CHECK((*r)[http::field::retry_after] == "1");
+        }
+        return refused > 0;
+    }));
+    // A route on the blocking store is served meanwhile: hashes do not queue ahead of it.
+    conn store;
+    REQUIRE_FALSE(store.connect(srv.port()));
+    auto r = store.request(get("/store/"));
+    REQUIRE(r);
+    CHECK(r->body() == R"({"store":"answered"})");
+    CHECK(gate_finished == 0);
+
+    gate_open = true;
+    first.join();
+    second.join();
+    REQUIRE(running);
+    CHECK(running->result_int() == 200);
+    REQUIRE(waiting);
+    CHECK(waiting->result_int() == 200);   // the queued hash ran once the thread was free
+    srv.stop();
+    srv.wait();
+}
+
+TEST_CASE("a request that waited in a queue past queue_timeout is answered 503 instead of being run", "[integration][server][limits]") {
+    reset_gate();
+    auto site = make_site();
+    auto o = local();
+    o.hashing_threads = 1;
+    o.queue_timeout = 50ms;
+    test_server srv{site, o};
+    srv.start();
+    std::optional<http::response<http::string_body>> running, waiting;
+    std::thread first([&] {
+        conn c;
+        if (!c.connect(srv.port())) running = c.request(get("/gate/"));
+    });
+    REQUIRE(eventually([] { return gate_entered.load() == 1; }));
+    std::atomic<bool> second_sent{false};
+    std::thread second([&] {
+        conn c;
+        if (c.connect(srv.port()) || c.write(get("/gate/"))) return;
+        second_sent = true;
+        waiting = c.read();
+    });
+    REQUIRE(eventually([&] { return second_sent.load(); }));
+    std::this_thread::sleep_for(2s);   // far past the 50 ms deadline of the queued request
+    gate_open = true;
+    first.join();
+    second.join();
+    REQUIRE(running);
+    CHECK(running->result_int() == 200);
+    REQUIRE(waiting);
+    CHECK(waiting->result_int() == 503);
+    CHECK(gate_entered == 1);   // the expired request never reached the handler
+    srv.stop();
+    srv.wait();
+}
+
+TEST_CASE("past max_connections a new connection is closed at once and the existing ones are served", "[integration][server][limits]") {
+    auto site = make_site();
+    auto o = local();
+    o.max_connections = 2;
+    test::memory_log log;
+    server<site_type, test::memory_log> srv{site, o, log};
+    srv.start();
+    conn a, b;
+    REQUIRE_FALSE(a.connect(srv.port()));
+    REQUIRE_FALSE(b.connect(srv.port()));
+    REQUIRE(a.request(get("/hello/")));
+    REQUIRE(b.request(get("/hello/")));
+    for (int i = 0; i < 3; ++i) {
+        conn extra;
+        REQUIRE_FALSE(extra.connect(srv.port()));   // the kernel accepts; the server closes
+        CHECK(extra.closed_by_server());
+    }
+    auto ra = a.request(get("/hello/"));
+    auto rb = b.request(get("/hello/"));
+    REQUIRE(ra);
+    REQUIRE(rb);
+    CHECK(ra->result_int() == 200);
+    CHECK(rb->result_int() == 200);
+    a.close();
+    REQUIRE(eventually([&] { return serves(srv.port()); }));   // a slot is free again
+    b.close();
+    srv.stop();
+    srv.wait();
+    auto text = log.text();
+    CHECK(count_of(text, "connection limit reached") == 1);   // one line for the flood, not one per connection
+}
+
+TEST_CASE("the buffer budget is shared: slow uploads past max_buffered_bytes are refused, the server stays small", "[integration][server][limits]") {
+    auto site = make_site();
+    auto o = local();
+    o.max_buffered_bytes = 3 * 1024 * 1024;   // three 1 MiB bodies at once
+    test_server srv{site, o};
+    srv.start();
+    const std::string upload =   // declares 1 MiB and sends only part of it
+        "POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n" +
+        std::string(1000, 'x');
+    std::vector<std::unique_ptr<conn>> holding;
+    for (std::uint64_t i = 1; i <= 3; ++i) {
+        auto c = std::make_unique<conn>();
+        REQUIRE_FALSE(c->connect(srv.port()));
+        REQUIRE_FALSE(c->write(upload));
+        REQUIRE(eventually([&] { return srv.buffered_bytes() == i * 1024 * 1024; }));
+        holding.push_back(std::move(c));
+    }
+    for (int i = 0; i < 3; ++i) {   // the budget is spent: refused at the header
+        conn c;
+        REQUIRE_FALSE(c.connect(srv.port()));
+        auto r = c.request(upload);
+        REQUIRE(r);
+        CHECK(r->result_int() == 503);
+        CHECK(c.closed_by_server());
+    }
+    CHECK(srv.buffered_bytes() == 3 * 1024 * 1024);
+    holding.clear();   // the uploads give up: their bytes return to the budget
+    REQUIRE(eventually([&] { return srv.buffered_bytes() == 0; }));
+    REQUIRE(eventually([&] {
+        conn c;
+        if (c.connect(srv.port())) return false;
+        auto r = c.request("POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+        return r && r->result_int() == 200;
+    }));
     srv.stop();
     srv.wait();
 }

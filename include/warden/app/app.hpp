@@ -96,25 +96,34 @@ public:
     /// Routes `path` (percent-decoded).
     static route_match match(std::string_view path) noexcept { return router_type::match(path); }
 
-    /// Routes `msg` by its target, once, before it is handled: the server reads
-    /// `blocking` to run a route that may block (password hashing, a database) off the
-    /// I/O threads, and passes the plan to `handle()`.
+    /// Routes `msg` by its target, once, before it is handled: the server reads `work`
+    /// to run a route that hashes passwords or waits on a database off the I/O threads,
+    /// on the pool for that kind of work, and passes the plan to `handle()`.
     static route_plan plan(const http_request& msg) noexcept {
         route_plan p;
         std::string_view t = msg.target();
         t = t.substr(0, t.find('?'));
-        if (t.find('%') != std::string_view::npos) {   // rare: decoded and routed by handle()
-            p.blocking = true;
+        if (t.find('%') == std::string_view::npos) {
+            p.routed = true;
+            p.match = router_type::match(t);
+            p.work = work_of(p.match);
             return p;
         }
-        p.routed = true;
-        p.match = router_type::match(t);
-        p.blocking = p.match.index >= 0 && blocking_table[static_cast<std::size_t>(p.match.index)];
+        // Rare: percent-escapes. handle() decodes and routes the path; the pool is chosen
+        // by the decoded route all the same, so an escape cannot move a hashing route
+        // onto the blocking pool.
+        try {
+            p.work = work_of(router_type::match(detail::percent_decode(t, false)));
+        } catch (...) {
+            p.work = work_kind::hashing;   // out of memory: the most restricted queue
+        }
         return p;
     }
 
-    /// True when the request's route may block the thread (`plan(msg).blocking`).
-    static bool blocking(const http_request& msg) noexcept { return plan(msg).blocking; }
+    /// Where the server runs the request (`plan(msg).work`).
+    static work_kind work_of(const http_request& msg) noexcept { return plan(msg).work; }
+    /// True when the request's route may block the thread (`work_of(msg)` is not inline).
+    static bool blocking(const http_request& msg) noexcept { return work_of(msg) != work_kind::inline_; }
 
     /// Handles one request. `arena`, when given, supplies the response's header storage.
     http_response handle(http_request& msg, connection_info info = {}, detail::arena* arena = nullptr) {
@@ -148,7 +157,11 @@ private:
     // is a function of its view, not of the route list, so symbol names stay short.
     static constexpr std::array<dispatch_fn, sizeof...(Routes)> dispatch_table{
         &detail::dispatch_view<typename Routes::view_type, Defaults, Ctx>...};
-    static constexpr std::array<bool, sizeof...(Routes)> blocking_table{traits_of<Routes>::blocking...};
+    static constexpr std::array<work_kind, sizeof...(Routes)> work_table{traits_of<Routes>::work...};
+
+    static work_kind work_of(const route_match& m) noexcept {
+        return m.index >= 0 ? work_table[static_cast<std::size_t>(m.index)] : work_kind::inline_;
+    }
 
     template <class... Ps>
     static void check_services(detail::type_list<Ps...>) {

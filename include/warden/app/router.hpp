@@ -10,6 +10,7 @@
 #define WARDEN_APP_ROUTER_HPP
 
 #include <warden/app/route.hpp>
+#include <warden/core/work_kind.hpp>
 
 #include <array>
 #include <bit>
@@ -30,16 +31,16 @@ struct route_match {
 
 /// A request's route, found once from its target before the request is handled
 /// (`App::plan(msg)`), and handed back to `handle()`, which does not route it again.
-/// The server reads `blocking` to choose the thread that handles it.
+/// The server reads `work` to choose the thread that handles it.
 struct route_plan {
     /// False when the target's path has percent-escapes: `handle()` decodes and routes
     /// it then (the decoding allocates, so it is done where the request is handled).
     bool routed = false;
     /// The route, when `routed`. Its parameters view the message's target.
     route_match match;
-    /// True when handling may block the thread (the route's policies hash passwords or
-    /// use a blocking store); an unrouted target counts as blocking.
-    bool blocking = false;
+    /// Where the server runs the request: on the I/O thread, the blocking pool (the
+    /// route uses a blocking store) or the hashing pool (its policies hash passwords).
+    work_kind work = work_kind::inline_;
 };
 
 namespace detail {

@@ -40,9 +40,29 @@ struct server_options {
     std::uint16_t port = 8000;
     /// I/O threads; 0 means `std::thread::hardware_concurrency()`.
     unsigned threads = 0;
-    /// Threads of the pool that runs blocking routes (password hashing, a database);
-    /// 0 means twice `std::thread::hardware_concurrency()`.
+    /// Threads of the pool that runs routes waiting on a blocking store (SQLite,
+    /// PostgreSQL); 0 means twice `std::thread::hardware_concurrency()`.
     unsigned blocking_threads = 0;
+    /// Requests that may wait for a blocking-pool thread; past it a request is answered
+    /// 503 at once.
+    std::size_t blocking_queue = 1024;
+    /// Threads of the pool that runs password hashing (routes whose policies declare
+    /// `may_block`); 0 means `std::thread::hardware_concurrency()`. Kept apart from the
+    /// blocking pool so that slow hashes never queue ahead of cheap database work.
+    unsigned hashing_threads = 0;
+    /// Requests that may wait for a hashing thread; past it a request is answered 503 at
+    /// once (a PBKDF2 check takes about 0.3 s, so 16 waiting on 2 threads is a 2.4 s wait).
+    std::size_t hashing_queue = 16;
+    /// How long a request may wait in either queue; one still waiting past it is
+    /// answered 503 when its turn comes instead of being run.
+    std::chrono::milliseconds queue_timeout = std::chrono::seconds(10);
+    /// Connections served at once; a connection past it is closed at once (existing
+    /// ones are unaffected). Each may hold `header_limit` bytes of header.
+    std::size_t max_connections = 8192;
+    /// Request body bytes all connections may hold at once: a declared Content-Length
+    /// counts when its header arrives, a chunked body as it grows. A request that does
+    /// not fit is answered 503 and its connection closed.
+    std::uint64_t max_buffered_bytes = 128 * 1024 * 1024;
     /// How long a connection may take to deliver a whole request (idle keep-alive time
     /// included) or to accept a whole response; past it the connection is closed.
     std::chrono::milliseconds timeout = std::chrono::seconds(30);

@@ -4,18 +4,26 @@
 ///
 /// Per connection: keep-alive, pipelined requests answered in order (one in flight),
 /// a timeout for each request and response, a header limit (431) and a body limit
-/// (413), malformed requests answered 400, a `Date` on every response, and every
-/// exception caught at the connection (logged without request data; that connection
-/// is closed, the others keep being served). Requests whose route may block
-/// (`App::plan(msg).blocking`: password hashing, a database) run on a separate thread pool
-/// so they never hold up an I/O thread. `stop()` drains gracefully.
+/// (413), malformed requests and untrustworthy framing answered 400 (RFC 9112), a
+/// `Date` on every response, and every exception caught at the connection (logged
+/// without request data; that connection is closed, the others keep being served).
+///
+/// Per server: at most `max_connections` connections and `max_buffered_bytes` of
+/// request bodies at once. Requests whose route waits on a blocking store
+/// (`App::plan(msg).work` is `work_kind::blocking`) run on the blocking pool, and those
+/// that hash passwords (`work_kind::hashing`) on a separate hashing pool, so neither
+/// holds up an I/O thread and hashes never queue ahead of cheap work. Both queues are
+/// bounded and their waits have a deadline: past either, the request is answered 503
+/// with `Retry-After`. `stop()` drains gracefully.
 #ifndef WARDEN_SERVER_SERVER_HPP
 #define WARDEN_SERVER_SERVER_HPP
 
 #include <warden/server/access_log.hpp>
+#include <warden/server/detail/byte_budget.hpp>
 #include <warden/server/detail/connection_set.hpp>
 #include <warden/server/detail/describe_exception.hpp>
 #include <warden/server/detail/session.hpp>
+#include <warden/server/detail/work_queue.hpp>
 #include <warden/server/options.hpp>
 #include <warden/server/tls.hpp>
 
@@ -28,7 +36,6 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include <atomic>
@@ -75,12 +82,14 @@ public:
     /// @param options address, port, threads, limits, TLS.
     /// @param sink receives access-log and error lines.
     explicit server(App& app, server_options options = {}, Sink sink = {})
-        : options_(std::move(options)), sink_(std::move(sink)), control_(boost::asio::make_strand(ioc_)),
-          acceptor_(control_), accept_retry_(control_) {
+        : options_(std::move(options)), sink_(std::move(sink)), connections_(options_.max_connections),
+          budget_(options_.max_buffered_bytes), control_(boost::asio::make_strand(ioc_)), acceptor_(control_),
+          accept_retry_(control_) {
         env_.app = &app;
         env_.sink = &sink_;
         env_.config = detail::make_session_config(options_);
         env_.connections = &connections_;
+        env_.budget = &budget_;
     }
 
     server(const server&) = delete;
@@ -122,9 +131,12 @@ public:
             return;
         }
         if constexpr (detail::routes_once<App>) {
-            unsigned n = options_.blocking_threads ? options_.blocking_threads : 2 * hardware_threads();
-            pool_.emplace(n);
-            env_.pool = &*pool_;
+            unsigned blocking = options_.blocking_threads ? options_.blocking_threads : 2 * hardware_threads();
+            unsigned hashing = options_.hashing_threads ? options_.hashing_threads : hardware_threads();
+            blocking_queue_.emplace(blocking, options_.blocking_queue);
+            hashing_queue_.emplace(hashing, options_.hashing_queue);
+            env_.blocking_queue = &*blocking_queue_;
+            env_.hashing_queue = &*hashing_queue_;
         }
         started_ = true;
         accept();
@@ -144,6 +156,12 @@ public:
 
     /// The bound port (the ephemeral one when `options.port` was 0); 0 before start().
     std::uint16_t port() const noexcept { return port_; }
+
+    /// Connections open now.
+    std::size_t connections() const { return connections_.size(); }
+
+    /// Request body bytes held by all connections now (at most `options.max_buffered_bytes`).
+    std::uint64_t buffered_bytes() const noexcept { return budget_.used(); }
 
     /// The options the server was built with.
     const server_options& options() const noexcept { return options_; }
@@ -190,9 +208,9 @@ public:
 
     /// Blocks until the server has stopped: waits for a stop request (stop(), a signal),
     /// then for the connections to finish (at most `options.shutdown_grace`, after which
-    /// the rest are closed), then joins the threads. A blocking handler still running on
-    /// the pool is waited for: threads cannot be interrupted. Call from one thread that
-    /// is not one of the server's.
+    /// the rest are closed), then joins the threads. A handler still running on a pool is
+    /// waited for (threads cannot be interrupted); requests still queued are not run.
+    /// Call from one thread that is not one of the server's.
     void wait() {
         if (!started_ || finished_) return;
         {
@@ -207,10 +225,11 @@ public:
         ioc_.stop();
         for (auto& t : threads_)
             if (t.joinable()) t.join();
-        if (pool_) {
-            pool_->stop();
-            pool_->join();
-        }
+        for (auto* q : {&blocking_queue_, &hashing_queue_})
+            if (*q) {
+                (*q)->stop();
+                (*q)->join();
+            }
         signals_.reset();   // gives SIGINT/SIGTERM back their previous handling
         finished_ = true;
     }
@@ -305,6 +324,7 @@ private:
     server_options options_;
     Sink sink_;
     detail::connection_set connections_;
+    detail::byte_budget budget_;
     detail::server_env<App, Sink> env_;
     std::optional<boost::asio::ssl::context> tls_;
     boost::asio::io_context ioc_;
@@ -313,7 +333,10 @@ private:
     boost::asio::steady_timer accept_retry_;
     std::optional<boost::asio::signal_set> signals_;
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
-    std::optional<boost::asio::thread_pool> pool_;
+    // Queued jobs hold connections, which refer to the environment and the io_context:
+    // the queues go first.
+    std::optional<detail::work_queue> blocking_queue_;
+    std::optional<detail::work_queue> hashing_queue_;
     std::vector<std::thread> threads_;
     std::mutex stop_mutex_;
     std::condition_variable stop_cv_;

@@ -11,6 +11,7 @@
 
 #include <warden/core/http.hpp>
 #include <warden/server/access_log.hpp>
+#include <warden/server/detail/byte_budget.hpp>
 #include <warden/server/detail/session.hpp>
 #include <warden/server/options.hpp>
 #include <warden/test/client.hpp>
@@ -21,6 +22,7 @@
 #include <boost/beast/_experimental/test/stream.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -48,16 +50,18 @@ template <class App, log_sink Sink = no_log>
 class stream_client {
 public:
     /// @param app the app served; must outlive the client.
-    /// @param options limits and access-log switch (address, port, threads, TLS are unused).
+    /// @param options limits (including `max_buffered_bytes`, for this one connection) and
+    ///        the access-log switch (address, port, threads, queues, TLS are unused).
     /// @param sink receives access-log and error lines.
     /// @param remote_address what the app sees as the peer address.
     /// @param secure what the app sees as `connection_info::secure`.
     explicit stream_client(App& app, server_options options = {}, Sink sink = {},
                            std::string remote_address = "127.0.0.1", bool secure = false)
-        : sink_(std::move(sink)), client_(ioc_) {
+        : budget_(options.max_buffered_bytes), sink_(std::move(sink)), client_(ioc_) {
         env_.app = &app;
         env_.sink = &sink_;
         env_.config = detail::make_session_config(options);
+        env_.budget = &budget_;
         boost::beast::test::stream server_end{ioc_};
         client_.connect(server_end);
         auto s = std::make_shared<session_type>(env_, remote_address, secure, std::move(server_end));
@@ -109,6 +113,9 @@ public:
     /// The sink the connection logs to.
     Sink& sink() noexcept { return sink_; }
 
+    /// Request body bytes the connection holds now (its share of `max_buffered_bytes`).
+    std::uint64_t buffered_bytes() const noexcept { return budget_.used(); }
+
 private:
     using session_type = detail::session<App, boost::beast::test::stream, Sink>;
 
@@ -119,6 +126,7 @@ private:
 
     // Declaration order matters: the session (kept alive by handlers queued in the
     // io_context) refers to env_ and sink_, so they outlive it.
+    detail::byte_budget budget_;
     detail::server_env<App, Sink> env_;
     Sink sink_;
     boost::asio::io_context ioc_;

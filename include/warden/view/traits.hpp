@@ -1,16 +1,18 @@
 /// @file
 /// `view_policies` and `view_traits`: what the pipeline knows about a view at compile
 /// time. Its policy lists (the view's own, else the app's defaults), the handlers it
-/// defines, its `Allow` header, and whether handling it may block the thread.
+/// defines, its `Allow` header, and where the server runs it (`work_kind`).
 #ifndef WARDEN_VIEW_TRAITS_HPP
 #define WARDEN_VIEW_TRAITS_HPP
 
 #include <warden/core/detail/type_list.hpp>
 #include <warden/core/policy.hpp>
+#include <warden/core/work_kind.hpp>
 #include <warden/view/api_view.hpp>
 #include <warden/view/detail/methods.hpp>
 #include <warden/view/policy.hpp>
 
+#include <algorithm>
 #include <string_view>
 #include <type_traits>
 
@@ -18,19 +20,22 @@ namespace warden {
 
 namespace detail {
 
-// Does policy or view P block the calling thread with context Ctx?
+// Where policy or view P makes a request run with context Ctx: CPU-heavy work it
+// declares (`may_block`: password hashing) outranks waits on a blocking store.
 template <class P, class Ctx>
-constexpr bool blocks() {
-    bool b = declares_may_block<P>();
+constexpr work_kind work_of() {
+    if (declares_may_block<P>()) return work_kind::hashing;
     if constexpr (requires { typename P::requires_services; })
-        b = b || Ctx::template blocking_services<typename P::requires_services>();
-    return b;
+        if (Ctx::template blocking_services<typename P::requires_services>()) return work_kind::blocking;
+    return work_kind::inline_;
 }
 
 template <class List, class Ctx>
-struct list_blocks;
+struct list_work;
 template <class... Ps, class Ctx>
-struct list_blocks<type_list<Ps...>, Ctx> : std::bool_constant<(blocks<Ps, Ctx>() || ...)> {};
+struct list_work<type_list<Ps...>, Ctx> {
+    static constexpr work_kind value = std::max({work_kind::inline_, work_of<Ps, Ctx>()...});
+};
 
 } // namespace detail
 
@@ -86,11 +91,14 @@ struct view_traits : view_policies<View, Defaults> {
     static constexpr std::string_view allow =
         detail::allow_header<has_get, has_post, has_put, has_patch, has_delete, has_head>::value;
 
+    /// Where the server runs the route's requests: on the I/O thread, the blocking pool
+    /// (a blocking store) or the hashing pool (the view or a policy declares `may_block`).
+    static constexpr work_kind work =
+        std::max({detail::work_of<View, Ctx>(), detail::list_work<authenticators, Ctx>::value,
+                  detail::list_work<permission_list, Ctx>::value, detail::list_work<throttle_list, Ctx>::value});
     /// True when handling a request may block the thread (the server then runs it off
     /// the I/O threads).
-    static constexpr bool blocking = detail::blocks<View, Ctx>() ||
-        detail::list_blocks<authenticators, Ctx>::value || detail::list_blocks<permission_list, Ctx>::value ||
-        detail::list_blocks<throttle_list, Ctx>::value;
+    static constexpr bool blocking = work != work_kind::inline_;
 };
 
 } // namespace warden

@@ -251,6 +251,59 @@ TEST_CASE("Content-Length forms other than one decimal number are 400 and close"
     }
 }
 
+TEST_CASE("a declared body larger than the server's buffer budget is 503 before it is read, then close", "[server][connection][limits]") {
+    auto site = make_site();
+    server_options o;
+    o.max_buffered_bytes = 100;   // below body_limit: the budget, not the body limit, refuses
+    test::stream_client c{site, o};
+    auto out = c.exchange("POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 101\r\n\r\n");
+    auto r = test::take_response(out);
+    REQUIRE(r);
+    CHECK(r->status() == 503);
+    CHECK(r->detail() == "Server busy, try again later.");
+    CHECK(r->header("Retry-After") == "1");
+    CHECK(r->header("Connection") == "close");
+    CHECK(c.server_closed());
+    CHECK(c.buffered_bytes() == 0);
+}
+
+TEST_CASE("a chunked body growing past the buffer budget is 503 and close", "[server][connection][limits]") {
+    auto site = make_site();
+    server_options o;
+    o.max_buffered_bytes = 100;
+    test::stream_client c{site, o};
+    c.send("POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+    auto out = c.exchange("40\r\n" + std::string(64, 'x') + "\r\n");
+    CHECK(out.empty());   // 64 bytes fit: still reading
+    CHECK(c.buffered_bytes() == 64);
+    out += c.exchange("40\r\n" + std::string(64, 'x') + "\r\n");
+    auto r = test::take_response(out);
+    REQUIRE(r);
+    CHECK(r->status() == 503);
+    CHECK(c.server_closed());
+    CHECK(c.buffered_bytes() == 0);
+}
+
+TEST_CASE("bodies within the buffer budget are served and their bytes given back after each exchange", "[server][connection][limits]") {
+    auto site = make_site();
+    server_options o;
+    o.max_buffered_bytes = 100;
+    test::stream_client c{site, o};
+    for (int i = 0; i < 5; ++i) {   // five 90-byte bodies: only one at a time is held
+        std::string body = "{\"a\":\"" + std::string(82, 'x') + "\"}";
+        auto out = c.exchange("POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 90\r\n\r\n" + body);
+        auto r = test::take_response(out);
+        REQUIRE(r);
+        CHECK(r->status() == 200);
+        CHECK(c.buffered_bytes() == 0);
+    }
+    auto out = c.exchange("POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "2\r\n{}\r\n0\r\n\r\n");
+    CHECK(test::take_response(out)->status() == 200);
+    CHECK(c.buffered_bytes() == 0);
+    CHECK_FALSE(c.server_closed());
+}
+
 TEST_CASE("pipelined requests are answered in order on one connection", "[server][connection]") {
     auto site = make_site();
     test::stream_client c{site};

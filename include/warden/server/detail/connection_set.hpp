@@ -26,21 +26,37 @@ public:
         void (*notify)(const std::shared_ptr<void>&, bool force) = nullptr;
     };
 
-    connection_set() = default;
+    enum class admission : unsigned char {
+        added,
+        stopping,        // the server is stopping: close
+        full,            // at the limit: close
+        full_reported,   // at the limit, and the first refusal in a while: close and log it
+    };
+
+    // `limit`: connections linked at once (connections past it are refused).
+    explicit connection_set(std::size_t limit = static_cast<std::size_t>(-1)) noexcept : limit_(limit) {}
     connection_set(const connection_set&) = delete;
     connection_set& operator=(const connection_set&) = delete;
 
-    // Links `h`; false when the server is stopping (the connection should then close).
-    bool add(hook& h) {
+    // Links `h` unless the server is stopping or the limit is reached. Refusals are
+    // reported at most once per `report_every`, so a flood writes one log line, not one
+    // per connection.
+    admission add(hook& h) {
         std::lock_guard lock{mutex_};
-        if (stopping_) return false;
+        if (stopping_) return admission::stopping;
+        if (count_ >= limit_) {
+            auto now = std::chrono::steady_clock::now();
+            if (now - last_report_ < report_every) return admission::full;
+            last_report_ = now;
+            return admission::full_reported;
+        }
         h.prev = nullptr;
         h.next = head_;
         if (head_) head_->prev = &h;
         head_ = &h;
         h.linked = true;
         ++count_;
-        return true;
+        return admission::added;
     }
 
     void remove(hook& h) noexcept {
@@ -90,10 +106,14 @@ public:
     }
 
 private:
+    static constexpr std::chrono::seconds report_every{10};
+
     mutable std::mutex mutex_;
     std::condition_variable drained_;
     hook* head_ = nullptr;
     std::size_t count_ = 0;
+    std::size_t limit_;
+    std::chrono::steady_clock::time_point last_report_{};
     bool stopping_ = false;
     bool abandon_ = false;
 };

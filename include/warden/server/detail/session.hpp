@@ -9,10 +9,13 @@
 #include <warden/core/http.hpp>
 #include <warden/core/http_date.hpp>
 #include <warden/core/request.hpp>
+#include <warden/core/work_kind.hpp>
 #include <warden/server/access_log.hpp>
+#include <warden/server/detail/byte_budget.hpp>
 #include <warden/server/detail/connection_set.hpp>
 #include <warden/server/detail/describe_exception.hpp>
 #include <warden/server/detail/framing.hpp>
+#include <warden/server/detail/work_queue.hpp>
 #include <warden/server/options.hpp>
 
 #include <boost/asio/dispatch.hpp>
@@ -20,7 +23,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/socket_base.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -56,6 +58,7 @@ struct session_config {
     std::chrono::steady_clock::duration timeout = std::chrono::seconds(30);
     std::size_t header_limit = 16 * 1024;
     std::uint64_t body_limit = 1024 * 1024;
+    std::chrono::steady_clock::duration queue_timeout = std::chrono::seconds(10);
     bool access_log = true;
     // How long a closing connection keeps reading (and discarding) what the client still
     // sends, so the kernel does not answer it with a reset that could destroy the final
@@ -68,6 +71,7 @@ inline session_config make_session_config(const server_options& o) {
     c.timeout = o.timeout;
     c.header_limit = o.header_limit;
     c.body_limit = o.body_limit;
+    c.queue_timeout = o.queue_timeout;
     c.access_log = o.access_log;
     c.linger = std::min<std::chrono::steady_clock::duration>(c.linger, o.timeout);
     return c;
@@ -79,12 +83,14 @@ struct server_env {
     App* app = nullptr;
     Sink* sink = nullptr;
     session_config config;
-    boost::asio::thread_pool* pool = nullptr;   // null: blocking routes run inline
-    connection_set* connections = nullptr;       // null: not tracked (no graceful stop)
+    work_queue* blocking_queue = nullptr;   // null: blocking routes run inline
+    work_queue* hashing_queue = nullptr;    // null: hashing routes run inline
+    connection_set* connections = nullptr;  // null: not tracked (no graceful stop, no limit)
+    byte_budget* budget = nullptr;          // null: bodies limited per connection only
 };
 
 // Apps that route a request once, before it is handled (warden::app): `App::plan(msg)`
-// says whether the route may block, and `handle` takes the plan back.
+// says where the route runs (`work_kind`), and `handle` takes the plan back.
 template <class App>
 concept routes_once = requires(App& app, http_request& m, const route_plan& p, connection_info i, arena* a) {
     { App::plan(m) } -> std::same_as<route_plan>;
@@ -122,6 +128,7 @@ public:
     session& operator=(const session&) = delete;
 
     ~session() {
+        release_budget();
         if (env_->connections) env_->connections->remove(hook_);
     }
 
@@ -156,7 +163,14 @@ private:
         if (env_->connections) {
             hook_.owner = this->shared_from_this();
             hook_.notify = &notify;
-            if (!env_->connections->add(hook_)) return close_now();
+            switch (env_->connections->add(hook_)) {
+            case connection_set::admission::added: break;
+            case connection_set::admission::full_reported:
+                log_message("connection limit reached (server_options::max_connections): refusing new connections");
+                [[fallthrough]];
+            case connection_set::admission::full:
+            case connection_set::admission::stopping: return close_now();
+            }
         }
         if constexpr (tls_stream<Stream>) {
             state_ = state::handshake;
@@ -218,6 +232,8 @@ private:
         case framing::not_implemented:
             return reply_error(http::status::not_implemented, R"({"detail":"Unsupported Transfer-Encoding."})");
         }
+        if (auto length = parser_->content_length(); length && *length > 0 && !charge_budget(*length))
+            return reply_busy(true);
         if (parser_->is_done()) return on_request();
         auto expect = msg.find(http::field::expect);
         if (expect != msg.end() && msg.version() >= 11 && boost::beast::iequals(expect->value(), "100-continue")) {
@@ -235,6 +251,7 @@ private:
     }
 
     void read_body() {
+        if (parser_->chunked()) return read_chunks();
         boost::beast::http::async_read(stream_, buffer_, *parser_,
             [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
                 self->guarded([&] {
@@ -242,6 +259,32 @@ private:
                     self->on_request();
                 });
             });
+    }
+
+    // A chunked body has no declared length: it is charged to the budget as it grows.
+    void read_chunks() {
+        boost::beast::http::async_read_some(stream_, buffer_, *parser_,
+            [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+                self->guarded([&] {
+                    if (ec) return self->on_read_error(ec);
+                    std::uint64_t held = self->parser_->get().body().size();
+                    if (held > self->charged_ && !self->charge_budget(held - self->charged_)) return self->reply_busy(true);
+                    if (self->parser_->is_done()) return self->on_request();
+                    self->read_chunks();
+                });
+            });
+    }
+
+    bool charge_budget(std::uint64_t n) noexcept {
+        if (!env_->budget) return true;
+        if (!env_->budget->take(n)) return false;
+        charged_ += n;
+        return true;
+    }
+
+    void release_budget() noexcept {
+        if (charged_ && env_->budget) env_->budget->give(charged_);
+        charged_ = 0;
     }
 
     void on_read_error(boost::beast::error_code ec) {
@@ -266,28 +309,51 @@ private:
     void on_request() {
         clear_timeout();
         state_ = state::handling;
-        auto& msg = parser_->get();
-        bool off_thread = false;
+        work_queue* queue = nullptr;
         if constexpr (routes_once<App>) {
-            plan_ = App::plan(msg);
-            off_thread = env_->pool != nullptr && plan_.blocking;
+            plan_ = App::plan(parser_->get());
+            switch (plan_.work) {
+            case work_kind::inline_: break;
+            case work_kind::blocking: queue = env_->blocking_queue; break;
+            case work_kind::hashing: queue = env_->hashing_queue; break;
+            }
         }
-        if (!off_thread) {
+        if (!queue) {
             run_handler();
             return write_response();
         }
-        // The strand's executor tracks work while the pool runs the handler, so the
-        // I/O threads keep running until the response can be written.
-        auto back = boost::asio::prefer(stream_.get_executor(), boost::asio::execution::outstanding_work.tracked);
-        boost::asio::post(*env_->pool, [self = this->shared_from_this(), back]() mutable {
-            self->run_handler();
+        // The strand's executor tracks work while the job waits and runs, so the I/O
+        // threads keep running until the response can be written.
+        back_.emplace(boost::asio::prefer(stream_.get_executor(), boost::asio::execution::outstanding_work.tracked));
+        work_queue::job job{this->shared_from_this(), &run_queued,
+                            std::chrono::steady_clock::now() + env_->config.queue_timeout};
+        if (!queue->try_push(std::move(job))) {
+            back_.reset();
+            reply_busy(false);
+        }
+    }
+
+    // On a queue thread: the handler (or, past the deadline, a 503), then back to the
+    // connection's strand to write.
+    static void run_queued(const std::shared_ptr<void>& owner, bool expired) noexcept {
+        auto self = std::static_pointer_cast<session>(owner);
+        if (expired) {
             try {
-                boost::asio::post(back, [self] { self->guarded([&] { self->write_response(); }); });
+                self->make_busy_response(false);
             } catch (...) {
-                // Out of memory: the connection is dropped with `self` (an exception here
-                // would end the pool thread and the process).
+                self->res_.reset();   // out of memory: the connection closes
             }
-        });
+        } else {
+            self->run_handler();
+        }
+        auto back = std::move(*self->back_);
+        self->back_.reset();
+        try {
+            boost::asio::post(back, [self] { self->guarded([&] { self->write_response(); }); });
+        } catch (...) {
+            // Out of memory: the connection is dropped with `self` (an exception here
+            // would end the queue's thread and the process).
+        }
     }
 
     // Never throws: a handler that throws gets a 500 and a closed connection.
@@ -323,6 +389,20 @@ private:
         write_response();
     }
 
+    // 503 for a server at one of its limits (a full queue, a queue deadline, the body
+    // budget). `close`: the request was not read to its end, so the connection cannot go on.
+    void make_busy_response(bool close) {
+        make_error_response(http::status::service_unavailable, R"({"detail":"Server busy, try again later."})");
+        res_->set(http::field::retry_after, "1");
+        close_after_write_ = close;
+    }
+
+    void reply_busy(bool close) {
+        clear_timeout();
+        make_busy_response(close);
+        write_response();
+    }
+
     void write_response() {
         if (state_ == state::closed) return;   // closed by a forced stop while handling
         if (!res_) return close_now();
@@ -340,6 +420,7 @@ private:
         log_access(ec);
         bool close = ec || close_after_write_ || stopping_ || res_->need_eof();
         // The exchange is over: destroy what lives in the arena, then recycle it.
+        release_budget();
         res_.reset();
         parser_.reset();
         arena_.reset();
@@ -421,6 +502,13 @@ private:
         try {
             std::string message(what);
             message.append(describe_exception(std::move(p), with_message));
+            log_message(message);
+        } catch (...) {
+        }
+    }
+
+    void log_message(std::string_view message) noexcept {
+        try {
             format_error_line(log_buf_, std::chrono::system_clock::now(), remote(), message);
             (*env_->sink)(std::string_view(log_buf_));
         } catch (...) {
@@ -434,6 +522,10 @@ private:
     std::optional<parser_type> parser_;
     std::optional<http_response> res_;
     route_plan plan_;
+    using tracked_executor = std::decay_t<decltype(boost::asio::prefer(
+        std::declval<Stream&>().get_executor(), boost::asio::execution::outstanding_work.tracked))>;
+    std::optional<tracked_executor> back_;   // set while the request waits on a work queue
+    std::uint64_t charged_ = 0;              // bytes taken from env_->budget for this exchange
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::string log_buf_;
     connection_set::hook hook_;
