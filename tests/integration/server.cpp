@@ -210,6 +210,43 @@ private:
 using conn = basic_conn<beast::tcp_stream>;
 using tls_conn = basic_conn<ssl::stream<beast::tcp_stream>>;
 
+// Two requests to the gate on a server with one hashing thread: the first runs (held at
+// the gate), the second waits in the hashing queue. join() opens the gate and collects.
+class held_and_queued {
+public:
+    explicit held_and_queued(std::uint16_t port) {
+        first_ = std::thread([this, port] {
+            conn c;
+            if (!c.connect(port)) running = c.request(get("/gate/"));
+        });
+        ready = eventually([] { return gate_entered.load() == 1; });
+        if (!ready) return;
+        second_ = std::thread([this, port] {
+            conn c;
+            if (c.connect(port) || c.write(get("/gate/"))) return;
+            sent_ = true;
+            queued = c.read();
+        });
+        ready = eventually([&] { return sent_.load(); });
+    }
+    held_and_queued(const held_and_queued&) = delete;
+    held_and_queued& operator=(const held_and_queued&) = delete;
+    ~held_and_queued() { join(); }
+
+    void join() {
+        gate_open = true;
+        if (first_.joinable()) first_.join();
+        if (second_.joinable()) second_.join();
+    }
+
+    bool ready = false;
+    std::optional<http::response<http::string_body>> running, queued;
+
+private:
+    std::thread first_, second_;
+    std::atomic<bool> sent_{false};
+};
+
 std::size_t count_of(std::string_view hay, std::string_view needle) {
     std::size_t n = 0;
     for (auto p = hay.find(needle); p != std::string_view::npos; p = hay.find(needle, p + 1)) ++n;
@@ -380,21 +417,8 @@ TEST_CASE("password hashing has its own bounded queue: past it 503 at once, and 
     srv.start();
 
     // One hash runs (held at the gate) and one waits: the queue is full.
-    std::optional<http::response<http::string_body>> running, waiting;
-    std::thread first([&] {
-        conn c;
-        if (!c.connect(srv.port())) running = c.request(get("/gate/"));
-    });
-    REQUIRE(eventually([] { return gate_entered.load() == 1; }));
-    std::atomic<bool> second_sent{false};
-    std::thread second([&] {
-        conn c;
-        if (c.connect(srv.port())) return;
-        if (c.write(get("/gate/"))) return;
-        second_sent = true;
-        waiting = c.read();
-    });
-    REQUIRE(eventually([&] { return second_sent.load(); }));
+    held_and_queued pair{srv.port()};
+    REQUIRE(pair.ready);
 
     // Further hashing requests are refused at once, while the gate is still closed
     // (a refusal after queueing could only come after the gate opened).
@@ -418,13 +442,11 @@ TEST_CASE("password hashing has its own bounded queue: past it 503 at once, and 
     CHECK(r->body() == R"({"store":"answered"})");
     CHECK(gate_finished == 0);
 
-    gate_open = true;
-    first.join();
-    second.join();
-    REQUIRE(running);
-    CHECK(running->result_int() == 200);
-    REQUIRE(waiting);
-    CHECK(waiting->result_int() == 200);   // the queued hash ran once the thread was free
+    pair.join();
+    REQUIRE(pair.running);
+    CHECK(pair.running->result_int() == 200);
+    REQUIRE(pair.queued);
+    CHECK(pair.queued->result_int() == 200);   // the queued hash ran once the thread was free
     srv.stop();
     srv.wait();
 }
@@ -437,28 +459,14 @@ TEST_CASE("a request that waited in a queue past queue_timeout is answered 503 i
     o.queue_timeout = 50ms;
     test_server srv{site, o};
     srv.start();
-    std::optional<http::response<http::string_body>> running, waiting;
-    std::thread first([&] {
-        conn c;
-        if (!c.connect(srv.port())) running = c.request(get("/gate/"));
-    });
-    REQUIRE(eventually([] { return gate_entered.load() == 1; }));
-    std::atomic<bool> second_sent{false};
-    std::thread second([&] {
-        conn c;
-        if (c.connect(srv.port()) || c.write(get("/gate/"))) return;
-        second_sent = true;
-        waiting = c.read();
-    });
-    REQUIRE(eventually([&] { return second_sent.load(); }));
+    held_and_queued pair{srv.port()};
+    REQUIRE(pair.ready);
     std::this_thread::sleep_for(2s);   // far past the 50 ms deadline of the queued request
-    gate_open = true;
-    first.join();
-    second.join();
-    REQUIRE(running);
-    CHECK(running->result_int() == 200);
-    REQUIRE(waiting);
-    CHECK(waiting->result_int() == 503);
+    pair.join();
+    REQUIRE(pair.running);
+    CHECK(pair.running->result_int() == 200);
+    REQUIRE(pair.queued);
+    CHECK(pair.queued->result_int() == 503);
     CHECK(gate_entered == 1);   // the expired request never reached the handler
     srv.stop();
     srv.wait();
