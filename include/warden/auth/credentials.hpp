@@ -29,6 +29,10 @@ inline crypto::password_policy password_policy_of(const settings& s) noexcept {
 /// inactive account), so timing does not reveal which usernames exist. On success a
 /// hash weaker than the current policy (fewer iterations, SHA-1) is replaced.
 ///
+/// A username or password holding a NUL character never matches: HMAC pads its key
+/// with zeros, so PBKDF2 would take `pw\0` for `pw` (Django's forms refuse NUL before
+/// hashing; Basic authentication has no form, so the refusal lives here).
+///
 /// This runs PBKDF2 (about a second at 1,000,000 iterations): policies and views that
 /// call it declare `static constexpr bool may_block = true;` so the server runs them
 /// off the I/O threads.
@@ -41,7 +45,8 @@ template <class Users>
 std::shared_ptr<const user> check_credentials(Users& users, const settings& s, std::string_view username,
                                              std::string_view password) {
     const auto policy = password_policy_of(s);
-    auto u = users.find_user_by_username(username);
+    const bool has_nul = username.find('\0') != std::string_view::npos || password.find('\0') != std::string_view::npos;
+    auto u = has_nul ? nullptr : users.find_user_by_username(username);
     if (!u) {
         (void)crypto::simulate_password_check(policy);
         return nullptr;
