@@ -60,6 +60,7 @@
 #include <warden/store/memory_store.hpp>
 #include <warden/token/auth.hpp>
 #include <warden/token/key.hpp>
+#include <warden/token/logout.hpp>
 #include <warden/token/obtain.hpp>
 #include <warden/token/tokens.hpp>
 

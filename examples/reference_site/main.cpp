@@ -198,6 +198,8 @@ int main(int argc, char** argv) {
                        route<"/api/login/", basic_login_view<parsers<json_parser, form_parser>>>,
                        route<"/api/logout/", logout_view>,
                        route<"/api/token-auth/", obtain_auth_token>,
+                       route<"/api/token-auth/logout/", logout_token>,
+                       route<"/api/token-auth/logout-all/", logout_all>,
                        route<"/api/token/", jwt::basic_token_obtain_pair<site::jwt_parsers>>,
                        route<"/api/token/refresh/", jwt::basic_token_refresh<site::jwt_parsers>>,
                        route<"/api/token/verify/", jwt::basic_token_verify<site::jwt_parsers>>,
@@ -219,6 +221,7 @@ int main(int argc, char** argv) {
                   << "  curl -s " << base << "/api/profile/ -H 'Authorization: Token KEY'\n"
                   << "  curl -s " << base << "/api/basic/profile/ -u alice:alice-pass\n"
                   << "  curl -s " << base << "/api/admin/ -H 'Authorization: Token KEY_OF_BOB'\n"
+                  << "  curl -s -X POST " << base << "/api/token-auth/logout/ -H 'Authorization: Token KEY'\n"
                   << "stop with Ctrl-C\n"
                   << std::flush;
         // The access log goes to stderr from a writer thread: no write(2) on the I/O threads.

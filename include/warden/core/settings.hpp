@@ -31,14 +31,22 @@ struct settings {
     std::size_t num_proxies = 0;
 
     /// Throttle rates by scope ("anon", "user", or a view's scope): "N/s", "N/m", "N/h",
-    /// "N/d" (and DRF's spellings such as "5/minute").
-    std::map<std::string, std::string, std::less<>> throttle_rates;
+    /// "N/d" (and DRF's spellings such as "5/minute"), or "none" to switch a scope off.
+    ///
+    /// One scope has a default: "login", 60 a minute per client, which the views that
+    /// check a password (login, obtain_auth_token, the JWT obtain views) declare as their
+    /// `throttle_scope`, as a DRF site would with ScopedRateThrottle. A map assigned
+    /// without it makes an app with such a view refuse to start, naming the scope.
+    std::map<std::string, std::string, std::less<>> throttle_rates{{"login", "60/minute"}};
 
     struct token_settings {
         /// Lifetime of a token; zero: tokens never expire (DRF's behaviour).
         std::chrono::seconds ttl{0};
-        /// Most live tokens a user may hold; creating one more revokes the oldest. 0: no limit.
-        std::size_t max_per_user = 0;
+        /// Most live tokens a user may hold; creating one more revokes the oldest. 0: no
+        /// limit. DRF keeps one key per user and hands it back on every obtain; warden
+        /// stores only digests and mints a new key per obtain, so without a bound every
+        /// login would leave one more never-expiring credential behind.
+        std::size_t max_per_user = 10;
     } token;
 
     struct session_settings {
@@ -115,7 +123,8 @@ struct settings {
             s.throttle_rates[std::string(item.substr(0, eq))] = std::string(item.substr(eq + 1));
         }
         s.token.ttl = std::chrono::seconds(number("WARDEN_TOKEN_TTL", 0, INT64_C(1) << 40, 0));
-        s.token.max_per_user = static_cast<std::size_t>(number("WARDEN_TOKEN_MAX_PER_USER", 0, 1'000'000, 0));
+        s.token.max_per_user =
+            static_cast<std::size_t>(number("WARDEN_TOKEN_MAX_PER_USER", 0, 1'000'000, static_cast<std::int64_t>(s.token.max_per_user)));
         s.session.cookie_age = number("WARDEN_SESSION_COOKIE_AGE", 1, INT64_C(1) << 40, s.session.cookie_age);
         s.session.cookie_secure = flag("WARDEN_SESSION_COOKIE_SECURE", s.session.cookie_secure);
         for (auto list = env("WARDEN_CSRF_TRUSTED_ORIGINS"); !list.empty();) {

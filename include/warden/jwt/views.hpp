@@ -3,7 +3,9 @@
 /// `token_blacklist`, `token_obtain_sliding`, `token_refresh_sliding`.
 ///
 /// Each is simplejwt's TokenViewBase: no authenticators, no permissions, the app's
-/// default throttles, POST only, and answers byte for byte what simplejwt answers:
+/// default throttles (the obtain views: the scope "login", 60 a minute per client by
+/// default, shared with the other views that check a password), POST only, and
+/// answers byte for byte what simplejwt answers:
 /// - fields are DRF CharFields (required, not null, not blank, whitespace trimmed):
 ///   400 `{"refresh": ["This field is required."]}`;
 /// - a token that fails: 401 `{"detail": <simplejwt's TokenError message>, "code":
@@ -57,6 +59,7 @@
 #include <warden/jwt/jwt.hpp>
 #include <warden/jwt/key_service.hpp>
 #include <warden/jwt/simplejwt.hpp>
+#include <warden/throttle/builtin.hpp>
 #include <warden/view/api_view.hpp>
 
 #include <boost/json/object.hpp>
@@ -77,8 +80,9 @@ using default_view_parsers = parsers<json_parser, form_parser, multipart_parser>
 /// active account found with the given credentials"}`. The refresh token is recorded as
 /// outstanding.
 template <class Parsers = default_view_parsers>
-struct basic_token_obtain_pair : api_view<authentication<>, permissions<>, Parsers> {
+struct basic_token_obtain_pair : api_view<authentication<>, permissions<>, throttles<scoped_rate>, Parsers> {
     static constexpr std::string_view name = "Token Obtain Pair";
+    static constexpr std::string_view throttle_scope = "login";
     static constexpr std::string_view description =
         "Takes a set of user credentials and returns an access and refresh JSON web\n"
         "token pair to prove the authentication of those credentials.";
@@ -203,7 +207,8 @@ struct basic_token_blacklist : api_view<authentication<>, permissions<>, Parsers
 /// POST `username` and `password`, get `{"token": ...}`, a sliding token:
 /// simplejwt's TokenObtainSlidingView.
 template <class Parsers = default_view_parsers>
-struct basic_token_obtain_sliding : api_view<authentication<>, permissions<>, Parsers> {
+struct basic_token_obtain_sliding : api_view<authentication<>, permissions<>, throttles<scoped_rate>, Parsers> {
+    static constexpr std::string_view throttle_scope = "login";
     static constexpr std::string_view name = "Token Obtain Sliding";
     static constexpr std::string_view description =
         "Takes a set of user credentials and returns a sliding JSON web token to\n"

@@ -13,6 +13,7 @@
 #include <warden/permissions/builtin.hpp>
 #include <warden/session/auth.hpp>
 #include <warden/session/login.hpp>
+#include <warden/throttle/builtin.hpp>
 #include <warden/view/api_view.hpp>
 
 #include <string>
@@ -32,9 +33,10 @@ namespace warden {
 /// case, and the request's session left alone.
 ///
 /// Like the reference's LoginAPI it has no authenticators (so no CSRF check: there is
-/// no session to protect yet) and allows anyone; throttles are the app's defaults, so
-/// a default rate also limits password guessing here. It runs PBKDF2, so the server
-/// handles it off the I/O threads (`may_block`).
+/// no session to protect yet) and allows anyone. It is throttled under the scope
+/// "login" (`settings.throttle_rates["login"]`, 60 a minute per client by default),
+/// shared with the other views that check a password. It runs PBKDF2, so the server
+/// handles it on its hashing pool (`may_block`).
 ///
 /// `Parsers` is the body parsers' list (JSON, form and multipart by default, DRF's
 /// default parsers); `basic_login_view<parsers<json_parser, form_parser>>` is the
@@ -45,8 +47,9 @@ namespace warden {
 ///                         warden::route<"/api/logout/", warden::logout_view>, ...>(db, settings);
 /// @endcode
 template <class Parsers = parsers<json_parser, form_parser, multipart_parser>>
-struct basic_login_view : api_view<authentication<>, permissions<>, Parsers> {
+struct basic_login_view : api_view<authentication<>, permissions<>, throttles<scoped_rate>, Parsers> {
     static constexpr std::string_view name = "Login";
+    static constexpr std::string_view throttle_scope = "login";
     static constexpr bool may_block = true;   // PBKDF2
     using requires_services = services<users_tag, sessions_tag>;
 

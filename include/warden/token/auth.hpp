@@ -38,6 +38,15 @@ struct basic_token_auth {
     static constexpr std::string_view challenge = Keyword.view();
     static constexpr std::string_view scheme = "token";
 
+    /// The key a request presents in its `Authorization: <Keyword> <key>` header when it
+    /// has the shape of a key warden issues, else empty (the view that revokes the
+    /// presented token, `logout_token`, uses it after this authenticator succeeded).
+    static std::string_view presented_key(const request& req) noexcept {
+        auto words = detail::split_header_words(req.header(http::field::authorization));
+        if (words.count != 2 || !boost::beast::iequals(words.first, Keyword.view())) return {};
+        return token::is_well_formed_key(words.second) ? words.second : std::string_view{};
+    }
+
     template <class Ctx>
     auth_result authenticate(request& req, Ctx& ctx) const {
         auto words = detail::split_header_words(req.header(http::field::authorization));

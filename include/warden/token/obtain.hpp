@@ -9,6 +9,7 @@
 #include <warden/core/fields.hpp>
 #include <warden/core/json.hpp>
 #include <warden/core/service_tags.hpp>
+#include <warden/throttle/builtin.hpp>
 #include <warden/token/tokens.hpp>
 #include <warden/view/api_view.hpp>
 
@@ -23,15 +24,21 @@ namespace warden {
 /// `{"non_field_errors": ["Unable to log in with provided credentials."]}`.
 ///
 /// Unlike DRF, which returns the user's one stored key, each call mints a new token:
-/// warden stores only a digest and cannot give an old key back. Use the settings'
-/// `token.max_per_user` to bound how many a user holds, and `token.ttl` for expiry.
+/// warden stores only a digest and cannot give an old key back. A user holds at most
+/// `settings.token.max_per_user` tokens (10 by default: the oldest is revoked when an
+/// eleventh is made), and `token.ttl` sets an expiry. `logout_token` and `logout_all`
+/// (token/logout.hpp) revoke them.
+///
+/// Throttled under the scope "login" (`settings.throttle_rates["login"]`, 60 a minute
+/// per client by default), shared with the other views that check a password.
 ///
 /// @code
 /// auto site = warden::app<warden::route<"/api/token-auth/", warden::obtain_auth_token>>(db);
 /// @endcode
 struct obtain_auth_token
-    : api_view<permissions<>, throttles<>, parsers<form_parser, multipart_parser, json_parser>> {
+    : api_view<permissions<>, throttles<scoped_rate>, parsers<form_parser, multipart_parser, json_parser>> {
     static constexpr std::string_view name = "Obtain Auth Token";
+    static constexpr std::string_view throttle_scope = "login";
     static constexpr bool may_block = true;   // PBKDF2
     using requires_services = services<users_tag, tokens_tag>;
 

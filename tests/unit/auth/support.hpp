@@ -8,6 +8,7 @@
 #include <warden/crypto/password.hpp>
 #include <warden/store/memory_store.hpp>
 #include <warden/test/client.hpp>
+#include <warden/token/logout.hpp>
 #include <warden/token/obtain.hpp>
 #include <warden/token/tokens.hpp>
 
@@ -36,7 +37,9 @@ struct basic_profile_api : warden::api_view<warden::authentication<warden::basic
 inline auto make_site(warden::memory_store& db, warden::settings s = test_settings()) {
     return warden::app<warden::defaults<warden::parsers<warden::json_parser, warden::form_parser>>,
                        warden::route<"/api/profile/", profile_api>, warden::route<"/api/basic/profile/", basic_profile_api>,
-                       warden::route<"/api/token-auth/", warden::obtain_auth_token>>(db, std::move(s));
+                       warden::route<"/api/token-auth/", warden::obtain_auth_token>,
+                       warden::route<"/api/token-auth/logout/", warden::logout_token>,
+                       warden::route<"/api/token-auth/logout-all/", warden::logout_all>>(db, std::move(s));
 }
 
 template <class Site>
