@@ -31,6 +31,8 @@ const secret_keys rotated{.secret = secret, .fallbacks = {old_secret}};
 const std::string django_session =
     ".eJyrVopPLC3JiC8tTi2Kz0xRslIyVNJBFktKTM5OzQNJpGQl5qXn6yXn55UUZSbpgZToQWWL9XzzU1JznKBqUQzISCzOAOpOTEpWqgUAjnEncw:"
     "1r31eq:HQnvLSZxU7qxygDVMJK3hhdiLVIr4WxmFQUTSIjHSgs";
+// SessionStore().encode({"_auth_user_id": "12"}): too short to gain from zlib, so not compressed.
+const std::string django_session_plain = "eyJfYXV0aF91c2VyX2lkIjoiMTIifQ:1r31eq:ZExsgbHwrg4rKCafL7rlgcN_t2VttDxJPznsBFeL45o";
 // The same dict plus "cart": ["item-0", ..., "item-29"].
 const std::string django_session_big =
     ".eJxVjssOgjAQRf9l1to44xOW7v0CY5pSGsEHJFBWxn-3GOaiu5OZ6Tl9kXVDrOzQh87WJeXEtPidFc7fQzMuyptrrq3xbRO7ujDjiZm2vTm1"
@@ -79,6 +81,7 @@ TEST_CASE("session data is encoded byte for byte as Django encodes it", "[store]
     django::session_codec codec{keys};
     CHECK(encoded(codec, expected_session()) == django_session);
     CHECK(encoded(codec, expected_big_session()) == django_session_big);
+    CHECK(encoded(codec, {{"_auth_user_id", "12"}}) == django_session_plain);
     // The key order is Django's login() order.
     const auto s = django::auth_session("7", "h", "x.Backend");
     REQUIRE(s.size() == 3);
@@ -99,6 +102,8 @@ TEST_CASE("Django's session data decodes: current, compressed, SHA-1, pre-3.1 an
     }
     REQUIRE_FALSE(codec.decode(django_session_big, out));
     CHECK(out == expected_big_session());
+    REQUIRE_FALSE(codec.decode(django_session_plain, out));
+    CHECK(out == boost::json::object{{"_auth_user_id", "12"}});
     // Without the fallback, data signed with the old secret is refused.
     CHECK(django::session_codec{keys}.decode(django_session_old, out) == signing_errc::bad_signature);
     CHECK(out.empty());
