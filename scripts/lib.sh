@@ -4,13 +4,16 @@ WARDEN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WARDEN_BUILD=${WARDEN_BUILD:-$WARDEN_ROOT/build}
 
 # The packages the library, its tools and examples need to build.
+# zlib1g-dev, libargon2-dev and libcrypt-dev: Django's compressed signed sessions and its
+# Argon2 and bcrypt password hashers (docs/django-crypto.md).
 WARDEN_BUILD_PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libboost-json1.81-dev
-                       libssl-dev libsqlite3-dev openssl)
+                       libssl-dev libsqlite3-dev openssl zlib1g-dev libargon2-dev libcrypt-dev)
 # What the test suite needs on top: Catch2, Google Benchmark (benchmarks build with the
 # project), Python with Django REST Framework for the conformance suite, PyJWT for
-# interoperability tests.
+# interoperability tests, argon2-cffi and bcrypt for Django's own Argon2 and bcrypt hashers
+# in the password cross-checks.
 WARDEN_TEST_PACKAGES=(catch2 libbenchmark-dev python3 python3-djangorestframework
-                      python3-djangorestframework-simplejwt gunicorn python3-jwt)
+                      python3-djangorestframework-simplejwt gunicorn python3-jwt python3-argon2 python3-bcrypt)
 
 ensure_packages() {
     local missing=()

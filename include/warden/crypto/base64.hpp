@@ -34,30 +34,43 @@ constexpr std::array<std::uint8_t, 256> b64_table(const char* chars) {
 inline constexpr auto b64_std_table = b64_table(b64_std_chars);
 inline constexpr auto b64_url_table = b64_table(b64_url_chars);
 
-inline void b64_encode(std::string_view in, const char* chars, bool pad, std::string& out) {
-    out.reserve(out.size() + (in.size() + 2) / 3 * 4);
+// Writes the encoding of `in` to `out`, which has room for (in.size() + 2) / 3 * 4
+// characters, and returns how many it wrote. Separate from the std::string form so that
+// MAC checks (Django's signer) can encode into a stack buffer without allocating.
+inline std::size_t b64_encode_into(std::string_view in, const char* chars, bool pad, char* out) noexcept {
+    char* const begin = out;
     auto byte = [&](std::size_t i) { return static_cast<unsigned char>(in[i]); };
     std::size_t i = 0;
     for (; i + 3 <= in.size(); i += 3) {
         std::uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-        out.push_back(chars[v >> 18]);
-        out.push_back(chars[(v >> 12) & 63]);
-        out.push_back(chars[(v >> 6) & 63]);
-        out.push_back(chars[v & 63]);
+        *out++ = chars[v >> 18];
+        *out++ = chars[(v >> 12) & 63];
+        *out++ = chars[(v >> 6) & 63];
+        *out++ = chars[v & 63];
     }
     std::size_t rest = in.size() - i;
     if (rest == 1) {
         std::uint32_t v = byte(i) << 16;
-        out.push_back(chars[v >> 18]);
-        out.push_back(chars[(v >> 12) & 63]);
-        if (pad) out.append("==");
+        *out++ = chars[v >> 18];
+        *out++ = chars[(v >> 12) & 63];
+        if (pad) {
+            *out++ = '=';
+            *out++ = '=';
+        }
     } else if (rest == 2) {
         std::uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8);
-        out.push_back(chars[v >> 18]);
-        out.push_back(chars[(v >> 12) & 63]);
-        out.push_back(chars[(v >> 6) & 63]);
-        if (pad) out.push_back('=');
+        *out++ = chars[v >> 18];
+        *out++ = chars[(v >> 12) & 63];
+        *out++ = chars[(v >> 6) & 63];
+        if (pad) *out++ = '=';
     }
+    return static_cast<std::size_t>(out - begin);
+}
+
+inline void b64_encode(std::string_view in, const char* chars, bool pad, std::string& out) {
+    const std::size_t old = out.size();
+    out.resize(old + (in.size() + 2) / 3 * 4);
+    out.resize(old + b64_encode_into(in, chars, pad, out.data() + old));
 }
 
 // The alphabet's table pre-shifted for each of the four positions of a group; an

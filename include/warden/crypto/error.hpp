@@ -15,6 +15,10 @@ enum class errc {
     openssl_failure,     ///< An OpenSSL primitive reported an error.
     bad_password_hash,   ///< A stored password hash is not in a known encoded form.
     bad_key,             ///< A key could not be parsed or is unusable for the operation.
+    unknown_password_algorithm, ///< A stored password hash names an algorithm warden does not know.
+    unusable_password,          ///< A stored password is Django's unusable form (`!...`).
+    password_work_factor_limit, ///< A stored hash's work factor is above the policy's ceiling.
+    password_hash_failure,      ///< libargon2 or libcrypt failed (e.g. out of memory).
 };
 
 /// The category of `warden::crypto::errc`; messages never contain key or secret material.
@@ -28,6 +32,10 @@ inline const std::error_category& crypto_category() noexcept {
             case errc::openssl_failure: return "an OpenSSL operation failed";
             case errc::bad_password_hash: return "unknown password hash format";
             case errc::bad_key: return "unusable key";
+            case errc::unknown_password_algorithm: return "unknown password hashing algorithm";
+            case errc::unusable_password: return "the account has an unusable password";
+            case errc::password_work_factor_limit: return "the stored password hash's work factor is above the limit";
+            case errc::password_hash_failure: return "the password hashing library failed";
             }
             return "unknown crypto error";
         }

@@ -1,17 +1,31 @@
 /// @file
-/// Django-compatible password hashing: PBKDF2-HMAC-SHA256 in Django's encoded form
-/// `pbkdf2_sha256$<iterations>$<salt>$<base64 of 32 bytes>`.
+/// Django's password hashers, verified and produced: `pbkdf2_sha256` (Django's
+/// default), `pbkdf2_sha1`, `argon2` (Debian's libargon2) and `bcrypt_sha256` (bcrypt
+/// from libxcrypt), in Django's encoded forms.
 ///
-/// Hashes made by Django (`pbkdf2_sha256`, and the legacy `pbkdf2_sha1`) verify here and
-/// hashes made here verify in Django, so a user table can move between the two. New
-/// hashes use 1,000,000 iterations (Django 5.2's count) and a 22-character salt drawn
-/// from the CSPRNG over Django's alphabet [a-zA-Z0-9] (131 bits).
+/// Hashes made by Django verify here and hashes made here verify in Django, so a user
+/// table can be shared with a Django site. The `password_policy` (see
+/// `warden/crypto/password_policy.hpp`) names the preferred hasher and its work factor:
+/// by default PBKDF2-SHA256 with 1,000,000 iterations (Django 5.2), or the counts of
+/// another Django release through `password_policy::for_django`. New PBKDF2 and Argon2
+/// salts are 22 characters drawn from the CSPRNG over Django's alphabet [a-zA-Z0-9]
+/// (131 bits); bcrypt salts are 16 random bytes, as Python's bcrypt makes them.
 ///
-/// Timing: a wrong password, an unusable or unreadable stored hash, and an unknown user
-/// (`simulate_password_check`) all cost one PBKDF2 run at the current iteration count,
-/// as in Django's `check_password`, so response time does not tell which case occurred.
+/// `check_password` reports `must_update` exactly where Django's `check_password` would
+/// re-hash: a hasher other than the policy's, another iteration count, Argon2 parameters
+/// or bcrypt rounds, or a PBKDF2/Argon2 salt under 128 bits.
 ///
-/// Passwords are never copied into results, errors or logs.
+/// Timing: a wrong password, an unusable, unknown or unreadable stored hash, and an
+/// unknown user (`simulate_password_check`) all cost at least one hash with the
+/// preferred hasher at the policy's work factor, as in Django's `check_password`; a wrong
+/// password on a weaker hash of the preferred algorithm runs the difference on top
+/// (Django's `harden_runtime`, for PBKDF2 and bcrypt).
+///
+/// Limits: stored hashes whose work factor is above the policy's ceilings never verify
+/// (`errc::password_work_factor_limit`), so a planted row cannot pin a worker.
+///
+/// Passwords are never copied into results, errors or logs. Every function here is slow
+/// by design (up to a second): call them off the I/O threads.
 ///
 /// @code
 /// using namespace warden::crypto;
@@ -26,81 +40,32 @@
 #ifndef WARDEN_CRYPTO_PASSWORD_HPP
 #define WARDEN_CRYPTO_PASSWORD_HPP
 
-#include <warden/crypto/base64.hpp>
-#include <warden/crypto/compare.hpp>
+#include <warden/crypto/detail/argon2_hasher.hpp>
+#include <warden/crypto/detail/bcrypt_hasher.hpp>
 #include <warden/crypto/detail/password_format.hpp>
-#include <warden/crypto/digest.hpp>
+#include <warden/crypto/detail/pbkdf2_hasher.hpp>
 #include <warden/crypto/error.hpp>
-#include <warden/crypto/pbkdf2.hpp>
+#include <warden/crypto/password_policy.hpp>
 #include <warden/crypto/random.hpp>
 
-#include <openssl/crypto.h>
-
-#include <array>
-#include <cstddef>
 #include <cstdint>
-#include <span>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 
 namespace warden::crypto {
 
-/// Iteration count of new hashes (Django 5.2's PBKDF2PasswordHasher.iterations).
-inline constexpr std::uint32_t default_password_iterations = 1'000'000;
-
-/// Stored hashes with more iterations than this never verify. Django has no ceiling;
-/// warden has one so that a corrupted or planted row cannot pin a worker for minutes
-/// per login attempt.
-inline constexpr std::uint32_t default_max_password_iterations = 20'000'000;
-
-/// Django's RANDOM_STRING_CHARS, the alphabet of generated salts.
-inline constexpr std::string_view password_salt_chars =
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
-/// Length of generated salts: ceil(128 / log2(62)), Django's salt_entropy of 128 bits.
-inline constexpr std::size_t password_salt_length = 22;
-
-/// Prefix of Django's unusable passwords (`set_unusable_password`); such a hash never verifies.
-inline constexpr char unusable_password_prefix = '!';
-
-/// The PBKDF2 variants of Django's encoded form, named by their algorithm field.
-enum class password_algorithm {
-    pbkdf2_sha256, ///< `pbkdf2_sha256$...`: the one new hashes use.
-    pbkdf2_sha1,   ///< `pbkdf2_sha1$...`: verified for migrated users, then upgraded.
-};
-
-/// The work factor and limits of password hashing; tests lower `iterations` for speed.
-struct password_policy {
-    /// Iterations of new hashes and of the dummy run for unknown users; stored hashes
-    /// with fewer iterations are reported as `must_update`.
-    std::uint32_t iterations = default_password_iterations;
-    /// Stored hashes with more iterations than this never verify.
-    std::uint32_t max_iterations = default_max_password_iterations;
-};
-
-/// The outcome of `check_password`.
-struct password_check {
-    /// The password matches the stored hash.
-    bool valid = false;
-    /// Only meaningful when `valid`: the stored hash is weaker than the policy (another
-    /// algorithm, fewer iterations, or a salt under 128 bits as Django's
-    /// `must_update_salt` judges it), so the caller should store `make_password(password)`.
-    bool must_update = false;
-
-    explicit operator bool() const noexcept { return valid; }
-};
-
-/// Encodes `password` with an explicit salt, exactly as Django's `hasher.encode`.
+/// Encodes `password` with PBKDF2 and an explicit salt, exactly as Django's `hasher.encode`.
 ///
 /// @param password the password (UTF-8 bytes).
 /// @param salt non-empty, without `$`; Django's generated salts are [a-zA-Z0-9].
 /// @param iterations 1 to `pbkdf2_max_iterations`.
 /// @param out receives `pbkdf2_sha256$<iterations>$<salt>$<base64>` (or `pbkdf2_sha1$...`).
-/// @param algorithm the variant to produce.
-/// @return `std::errc::invalid_argument` for an empty salt, a salt containing `$`, or
-///         an iteration count out of range (the message never contains the input);
-///         `errc::openssl_failure` if PBKDF2 fails.
+/// @param algorithm `pbkdf2_sha256` or `pbkdf2_sha1`.
+/// @return `std::errc::invalid_argument` for an empty salt, a salt containing `$`, an
+///         iteration count out of range or another algorithm (the message never
+///         contains the input); `errc::openssl_failure` if PBKDF2 fails.
 /// @code
 /// std::string encoded;
 /// warden::crypto::encode_password("lètmein", "seasalt", 390000, encoded);
@@ -109,35 +74,62 @@ struct password_check {
 inline std::error_code encode_password(std::string_view password, std::string_view salt, std::uint32_t iterations,
                                        std::string& out,
                                        password_algorithm algorithm = password_algorithm::pbkdf2_sha256) {
-    if (salt.empty() || salt.find('$') != std::string_view::npos || iterations == 0 ||
-        iterations > pbkdf2_max_iterations)
+    if (algorithm != password_algorithm::pbkdf2_sha256 && algorithm != password_algorithm::pbkdf2_sha1)
         return std::make_error_code(std::errc::invalid_argument);
-    const hash_algorithm prf = detail::password_prf(algorithm == password_algorithm::pbkdf2_sha1);
-    std::array<unsigned char, 32> dk{};
-    const std::span<unsigned char> key{dk.data(), digest_size(prf)};
-    if (auto ec = pbkdf2_hmac(prf, password, salt, iterations, key)) return ec;
-    std::string encoded{detail::password_algorithm_name(algorithm == password_algorithm::pbkdf2_sha1)};
-    encoded.push_back('$');
-    encoded.append(std::to_string(iterations));
-    encoded.push_back('$');
-    encoded.append(salt);
-    encoded.push_back('$');
-    encoded.append(base64_encode({reinterpret_cast<const char*>(key.data()), key.size()}));
-    OPENSSL_cleanse(dk.data(), dk.size());
-    out = std::move(encoded);
-    return {};
+    return detail::pbkdf2_hasher::encode(password, salt, iterations, algorithm == password_algorithm::pbkdf2_sha1,
+                                         out);
 }
 
-/// A fresh salt: `password_salt_length` characters of `password_salt_chars` from the CSPRNG.
+/// Encodes `password` with Argon2 and an explicit salt, exactly as Django's
+/// `Argon2PasswordHasher.encode` (argon2-cffi's `hash_secret`).
+///
+/// @param salt 8 to 1024 bytes; Django's are 22 characters of [a-zA-Z0-9].
+/// @param params variant, version (16 or 19), time cost >= 1, parallelism >= 1, memory
+///        cost >= 8 x parallelism (KiB), hash length 4 to 1024.
+/// @param out receives `argon2$argon2id$v=19$m=102400,t=2,p=8$<salt>$<hash>`.
+/// @return `std::errc::invalid_argument` for parameters libargon2 refuses;
+///         `errc::password_hash_failure` if libargon2 fails (out of memory).
+/// @code
+/// std::string encoded;
+/// warden::crypto::encode_argon2_password("lètmein", "seasaltseasalt", {.memory_cost = 1024}, encoded);
+/// @endcode
+inline std::error_code encode_argon2_password(std::string_view password, std::string_view salt,
+                                              const argon2_params& params, std::string& out) {
+    return detail::argon2_hasher::encode(password, salt, params, out);
+}
+
+/// Encodes `password` as Django's `BCryptSHA256PasswordHasher`: bcrypt (`$2b$`) of the
+/// lowercase hex SHA-256 of the password, with an explicit salt.
+///
+/// @param salt 22 characters of bcrypt's alphabet [./A-Za-z0-9] (the part of
+///        `bcrypt.gensalt()` after `$2b$12$`).
+/// @param rounds 4 to 31 (log2 of the cost; Django uses 12).
+/// @param out receives `bcrypt_sha256$$2b$<rounds>$<salt><hash>`.
+/// @return `std::errc::invalid_argument` for a bad salt or round count;
+///         `errc::password_hash_failure` if libcrypt fails.
+/// @code
+/// std::string encoded;
+/// warden::crypto::encode_bcrypt_sha256_password("lètmein", "9GxYc5Lb8gR0mJ2vV1sTEu", 12, encoded);
+/// @endcode
+inline std::error_code encode_bcrypt_sha256_password(std::string_view password, std::string_view salt,
+                                                     std::uint32_t rounds, std::string& out) {
+    return detail::bcrypt_hasher::encode(password, salt, rounds, out);
+}
+
+/// A fresh PBKDF2/Argon2 salt: `password_salt_length` characters of
+/// `password_salt_chars` from the CSPRNG.
 /// @throws std::system_error if the CSPRNG fails.
 inline std::string make_password_salt() { return random_string(password_salt_length, password_salt_chars); }
 
-/// Hashes `password` for storage: PBKDF2-SHA256, `policy.iterations`, a fresh salt.
+/// Hashes `password` for storage with the policy's hasher and work factor and a fresh salt.
 ///
 /// @param password the password (UTF-8 bytes). Django accepts any string, including
 ///        the empty one; length and content rules belong to the caller's validators.
 /// @param out receives the encoded hash.
-/// @return `errc::random_failure` if the CSPRNG fails; as `encode_password` otherwise.
+/// @param policy the hasher (`algorithm`) and its parameters.
+/// @return `std::errc::invalid_argument` when the policy's work factor is out of range or
+///         above its own ceiling (such a hash could never verify); `errc::random_failure`
+///         if the CSPRNG fails; as the `encode_*` functions otherwise.
 /// @code
 /// std::string stored;
 /// if (auto ec = warden::crypto::make_password(password, stored)) return ec;
@@ -145,8 +137,27 @@ inline std::string make_password_salt() { return random_string(password_salt_len
 inline std::error_code make_password(std::string_view password, std::string& out,
                                      const password_policy& policy = {}) {
     std::string salt;
-    if (auto ec = random_string(password_salt_length, password_salt_chars, salt)) return ec;
-    return encode_password(password, salt, policy.iterations, out);
+    switch (policy.algorithm) {
+    case password_algorithm::pbkdf2_sha256:
+    case password_algorithm::pbkdf2_sha1:
+        if (policy.iterations > policy.max_iterations) return std::make_error_code(std::errc::invalid_argument);
+        if (auto ec = random_string(password_salt_length, password_salt_chars, salt)) return ec;
+        return encode_password(password, salt, policy.iterations, out, policy.algorithm);
+    case password_algorithm::argon2:
+        if (policy.argon2.memory_cost > policy.max_argon2_memory_cost ||
+            policy.argon2.time_cost > policy.max_argon2_time_cost ||
+            policy.argon2.parallelism > policy.max_argon2_parallelism)
+            return std::make_error_code(std::errc::invalid_argument);
+        if (auto ec = random_string(password_salt_length, password_salt_chars, salt)) return ec;
+        return encode_argon2_password(password, salt, policy.argon2, out);
+    case password_algorithm::bcrypt_sha256:
+        if (policy.bcrypt_rounds > policy.max_bcrypt_rounds || policy.bcrypt_rounds < detail::bcrypt_hasher::min_rounds ||
+            policy.bcrypt_rounds > detail::bcrypt_hasher::max_rounds)
+            return std::make_error_code(std::errc::invalid_argument);
+        if (auto ec = detail::bcrypt_hasher::make_salt(policy.bcrypt_rounds, salt)) return ec;
+        return encode_bcrypt_sha256_password(password, salt, policy.bcrypt_rounds, out);
+    }
+    return std::make_error_code(std::errc::invalid_argument);
 }
 
 /// Whether `encoded` can ever verify: false for Django's unusable passwords (`!...`).
@@ -161,69 +172,96 @@ inline std::string make_unusable_password() {
     return unusable_password_prefix + random_string(40, password_salt_chars);
 }
 
-/// Spends the time of one password check (a PBKDF2-SHA256 run at `policy.iterations`)
-/// and reports failure: call it for an unknown user so that answering costs the same
-/// as a wrong password. Django's `check_password` does the same for unusable hashes.
+/// The hasher that made `encoded` (the text before its first `$`), or nothing for an
+/// unusable password or an algorithm warden does not implement.
+/// @code
+/// if (warden::crypto::identify_password_algorithm(row.password) != warden::crypto::password_algorithm::argon2) ...
+/// @endcode
+inline std::optional<password_algorithm> identify_password_algorithm(std::string_view encoded) noexcept {
+    return detail::identify_password_algorithm(encoded);
+}
+
+/// Spends the time of one password check (one hash with the policy's hasher and work
+/// factor) and reports failure: call it for an unknown user so that answering costs the
+/// same as a wrong password. Django's `check_password` does the same for unusable hashes.
 ///
 /// @code
 /// if (!user) return warden::crypto::simulate_password_check(policy);   // .valid == false
 /// @endcode
 inline password_check simulate_password_check(const password_policy& policy = {}) noexcept {
-    std::array<unsigned char, 32> dk{};
-    // The inputs do not matter, only the work: constant ones avoid a CSPRNG failure path.
-    (void)pbkdf2_hmac(hash_algorithm::sha256, "warden-dummy-password", "warden-dummy-salt-0000",
-                      policy.iterations == 0 ? 1 : policy.iterations, dk);
+    switch (policy.algorithm) {
+    case password_algorithm::pbkdf2_sha256:
+    case password_algorithm::pbkdf2_sha1: detail::pbkdf2_hasher::simulate(policy); break;
+    case password_algorithm::argon2: detail::argon2_hasher::simulate(policy); break;
+    case password_algorithm::bcrypt_sha256: detail::bcrypt_hasher::simulate(policy); break;
+    }
     return {};
 }
 
+namespace detail {
+
+// Django's check_password once the hasher is known: verify, judge must_update against
+// the preferred hasher, and harden a failed check only when the algorithm is the
+// preferred one (Django does not protect against enumeration across hashers either).
+template <class Hasher>
+password_check check_with(std::string_view password, std::string_view encoded, const password_policy& policy,
+                          bool hasher_changed) {
+    typename Hasher::parsed h;
+    if (auto ec = Hasher::parse(encoded, policy, h)) {
+        simulate_password_check(policy);
+        return {false, false, ec};
+    }
+    std::error_code ec;
+    const bool valid = Hasher::verify(password, h, ec);
+    const bool must_update = hasher_changed || Hasher::must_update(h, policy);
+    if (!valid) {
+        if (!hasher_changed && must_update) Hasher::harden(password, h, policy);
+        return {false, false, ec};
+    }
+    return {true, must_update, {}};
+}
+
+} // namespace detail
+
 /// Checks `password` against a stored Django-encoded hash.
 ///
-/// Recognises `pbkdf2_sha256` and `pbkdf2_sha1`. Compares the derived key with the
-/// stored one in constant time. Never verifies: unusable passwords (`!...`), empty or
-/// unknown formats, a non-canonical iteration count or base64, an empty salt, a key of
-/// the wrong length, more than `policy.max_iterations` iterations. Each of those, and a
-/// wrong password, costs at least one PBKDF2 run at `policy.iterations`: a wrong
-/// password on a hash with fewer iterations runs the difference on top, as Django's
-/// `harden_runtime` does, so a stored iteration count cannot be timed.
+/// Recognises `pbkdf2_sha256`, `pbkdf2_sha1`, `argon2` (argon2id, argon2i and argon2d,
+/// versions 19 and 16) and `bcrypt_sha256` (`$2b$`, `$2a$`, `$2y$`), and compares in
+/// constant time. Never verifies, with `error` set: unusable passwords (`!...`),
+/// unknown algorithms, stored values that are not in the canonical form (canonical
+/// decimals, canonical base64, field counts and sizes), work factors above the
+/// policy's ceilings. Each of those, and a wrong password, costs at least one hash with
+/// the policy's hasher (see the file comment).
 ///
 /// @param password the presented password (UTF-8 bytes).
 /// @param encoded the stored hash.
-/// @param policy current iterations (for `must_update` and timing) and limits.
-/// @return `valid` and, if valid, whether the hash `must_update`. An OpenSSL failure
-///         counts as a mismatch.
+/// @param policy the preferred hasher and work factors (for `must_update` and timing)
+///        and the ceilings.
+/// @return `valid`, `must_update` (if valid) and `error`. Throws only `std::bad_alloc`.
 /// @code
-/// auto check = warden::crypto::check_password(given, stored);
-/// if (check && check.must_update) warden::crypto::make_password(given, stored);
+/// auto check = warden::crypto::check_password(given, stored, policy);
+/// if (check && check.must_update) warden::crypto::make_password(given, stored, policy);
 /// @endcode
 inline password_check check_password(std::string_view password, std::string_view encoded,
                                      const password_policy& policy = {}) {
-    detail::parsed_password_hash h;
-    if (!is_password_usable(encoded) || !detail::parse_password_hash(encoded, policy.max_iterations, h))
-        return simulate_password_check(policy);
-    const hash_algorithm prf = detail::password_prf(h.sha1);
-    const std::size_t n = digest_size(prf);
-    std::string stored_key;
-    const bool key_ok = !base64_decode(h.hash, stored_key) && stored_key.size() == n;
-
-    std::array<unsigned char, 32> dk{};
-    const std::span<unsigned char> key{dk.data(), n};
-    const bool derived = !pbkdf2_hmac(prf, password, h.salt, h.iterations, key);
-    const bool valid = derived && key_ok &&
-                       constant_time_equal({reinterpret_cast<const char*>(dk.data()), n}, stored_key);
-    OPENSSL_cleanse(dk.data(), dk.size());
-    if (!stored_key.empty()) OPENSSL_cleanse(stored_key.data(), stored_key.size());
-
-    const bool algorithm_changed = h.sha1;
-    const bool fewer_iterations = h.iterations < policy.iterations;
-    const bool short_salt = h.salt.size() < password_salt_length;
-    if (!valid) {
-        // Django's harden_runtime: top the work up to the current count.
-        if (!algorithm_changed && fewer_iterations)
-            (void)pbkdf2_hmac(prf, password, h.salt, policy.iterations - h.iterations, key);
-        OPENSSL_cleanse(dk.data(), dk.size());
-        return {};
+    if (!is_password_usable(encoded)) {
+        simulate_password_check(policy);
+        return {false, false, errc::unusable_password};
     }
-    return {true, algorithm_changed || fewer_iterations || short_salt};
+    const auto algorithm = identify_password_algorithm(encoded);
+    if (!algorithm) {
+        simulate_password_check(policy);
+        return {false, false, errc::unknown_password_algorithm};
+    }
+    const bool changed = *algorithm != policy.algorithm;
+    switch (*algorithm) {
+    case password_algorithm::pbkdf2_sha256:
+    case password_algorithm::pbkdf2_sha1: return detail::check_with<detail::pbkdf2_hasher>(password, encoded, policy, changed);
+    case password_algorithm::argon2: return detail::check_with<detail::argon2_hasher>(password, encoded, policy, changed);
+    case password_algorithm::bcrypt_sha256:
+        return detail::check_with<detail::bcrypt_hasher>(password, encoded, policy, changed);
+    }
+    return {false, false, errc::unknown_password_algorithm};
 }
 
 } // namespace warden::crypto

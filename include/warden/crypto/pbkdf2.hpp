@@ -7,6 +7,7 @@
 #ifndef WARDEN_CRYPTO_PBKDF2_HPP
 #define WARDEN_CRYPTO_PBKDF2_HPP
 
+#include <warden/crypto/detail/evp_md.hpp>
 #include <warden/crypto/digest.hpp>
 #include <warden/crypto/error.hpp>
 
@@ -47,12 +48,7 @@ inline std::error_code pbkdf2_hmac(hash_algorithm prf, std::string_view password
     if (iterations == 0 || iterations > pbkdf2_max_iterations || out.empty() || out.size() > INT_MAX ||
         password.size() > INT_MAX || salt.size() > INT_MAX)
         return std::make_error_code(std::errc::invalid_argument);
-    const EVP_MD* md = nullptr;
-    switch (prf) {
-    case hash_algorithm::sha1: md = EVP_sha1(); break;
-    case hash_algorithm::sha256: md = EVP_sha256(); break;
-    case hash_algorithm::sha512: md = EVP_sha512(); break;
-    }
+    const EVP_MD* md = detail::evp_md(prf);
     if (md == nullptr) return std::make_error_code(std::errc::invalid_argument);
     // PKCS5_PBKDF2_HMAC runs OpenSSL's KDF in PKCS#5 mode, without the SP 800-132 lower
     // bounds on salt and key length, which RFC 6070/7914 vectors and Django's one-iteration

@@ -12,16 +12,10 @@
 #define WARDEN_SESSION_AUTH_HASH_HPP
 
 #include <warden/crypto/compare.hpp>
-#include <warden/crypto/digest.hpp>
-#include <warden/crypto/hmac.hpp>
+#include <warden/crypto/django_signing.hpp>
 
-#include <openssl/crypto.h>
-
-#include <array>
-#include <span>
 #include <string>
 #include <string_view>
-#include <system_error>
 
 namespace warden::session {
 
@@ -41,16 +35,14 @@ class auth_hasher {
 public:
     /// Keys the hasher with `secret_key` (the app's `settings.secret_key`).
     /// @throws std::system_error if OpenSSL cannot set up the HMAC.
-    explicit auth_hasher(std::string_view secret_key) : mac_(make_mac(secret_key)) {}
+    explicit auth_hasher(std::string_view secret_key) : mac_(crypto::hash_algorithm::sha256, auth_hash_salt, secret_key) {}
 
     /// The auth hash of `password_hash` (a user's encoded password), 64 hex characters;
     /// empty if OpenSSL fails (which then matches nothing).
     std::string hash(std::string_view password_hash) const {
-        std::array<unsigned char, crypto::hmac::max_size> mac{};
+        crypto::django::mac_bytes mac;
         if (mac_.compute(password_hash, mac)) return {};
-        std::string hex = crypto::to_hex(std::span<const unsigned char>(mac.data(), mac_.size()));
-        OPENSSL_cleanse(mac.data(), mac.size());
-        return hex;
+        return mac.hex();
     }
 
     /// Whether `stored` (from a session) is the auth hash of `password_hash`, compared
@@ -62,28 +54,7 @@ public:
     }
 
 private:
-    static crypto::hmac make_mac(std::string_view secret_key) {
-        std::string key = derive_key(secret_key);
-        std::error_code ec;
-        crypto::hmac mac(crypto::hmac_hash::sha256, key, ec);
-        OPENSSL_cleanse(key.data(), key.size());
-        if (ec) throw std::system_error(ec, "session auth hash key");
-        return mac;
-    }
-
-    static std::string derive_key(std::string_view secret_key) {
-        std::string material(auth_hash_salt);
-        material.append(secret_key);
-        crypto::sha256_digest d{};
-        std::error_code ec = crypto::sha256(material, d);
-        OPENSSL_cleanse(material.data(), material.size());
-        if (ec) throw std::system_error(ec, "session auth hash key");
-        std::string key(reinterpret_cast<const char*>(d.data()), d.size());
-        OPENSSL_cleanse(d.data(), d.size());
-        return key;
-    }
-
-    crypto::hmac mac_;
+    crypto::django::salted_mac mac_;   // Django's salted_hmac, key derived once
 };
 
 } // namespace warden::session

@@ -144,12 +144,13 @@ TEST_CASE("the default policy hashes with 1,000,000 iterations and needs no upda
     CHECK_FALSE(check.must_update);
 }
 
-TEST_CASE("a hash with fewer iterations than the policy must be updated", "[password][hash]") {
+TEST_CASE("a hash with another iteration count than the policy must be updated, as in Django", "[password][hash]") {
     const auto encoded = made("pw", {.iterations = 10});
     CHECK(check_password("pw", encoded, {.iterations = 10}).must_update == false);
     CHECK(check_password("pw", encoded, {.iterations = 11}).must_update == true);
-    // More iterations than the policy is not weaker: no downgrade.
-    CHECK(check_password("pw", encoded, {.iterations = 5}).must_update == false);
+    // Django's PBKDF2PasswordHasher.must_update compares with !=: a policy set to an older
+    // Django's count re-hashes downwards too, so both sides agree on one count.
+    CHECK(check_password("pw", encoded, {.iterations = 5}).must_update == true);
     // must_update says nothing for a wrong password.
     CHECK(check_password("wrong", encoded, {.iterations = 11}).must_update == false);
 }
@@ -208,7 +209,9 @@ TEST_CASE("malformed stored hashes never verify", "[password][hash]") {
     };
     for (const auto& c : cases) {
         INFO(c);
-        CHECK_FALSE(check_password(django_password, c, fast).valid);
+        const auto check = check_password(django_password, c, fast);
+        CHECK_FALSE(check.valid);
+        CHECK(check.error);   // unknown algorithm or bad hash, never a plain mismatch
     }
     CHECK(check_password(django_password, "pbkdf2_sha256$1" + tail, fast).valid);
 }
@@ -217,7 +220,11 @@ TEST_CASE("hashes above the iteration ceiling never verify", "[password][hash]")
     std::string encoded;
     REQUIRE_FALSE(encode_password("pw", "saltsaltsaltsaltsaltsa", 50, encoded));
     CHECK(check_password("pw", encoded, {.iterations = 10, .max_iterations = 50}).valid);
-    CHECK_FALSE(check_password("pw", encoded, {.iterations = 10, .max_iterations = 49}).valid);
+    const auto above = check_password("pw", encoded, {.iterations = 10, .max_iterations = 49});
+    CHECK_FALSE(above.valid);
+    CHECK(above.error == errc::password_work_factor_limit);
+    // A policy whose own count is above its ceiling could only make unverifiable hashes.
+    CHECK(make_password("pw", encoded, {.iterations = 50, .max_iterations = 49}) == std::errc::invalid_argument);
 }
 
 TEST_CASE("an unknown user, an unusable hash and a weak hash cost as much as a wrong password",

@@ -1,62 +1,52 @@
-// Parsing of Django's encoded password form, for warden/crypto/password.hpp.
+// Parsing shared by the encoded forms of Django's hashers (warden/crypto/password.hpp).
 #ifndef WARDEN_CRYPTO_DETAIL_PASSWORD_FORMAT_HPP
 #define WARDEN_CRYPTO_DETAIL_PASSWORD_FORMAT_HPP
 
-#include <warden/crypto/digest.hpp>
+#include <warden/crypto/password_policy.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace warden::crypto::detail {
 
-constexpr hash_algorithm password_prf(bool sha1) noexcept {
-    return sha1 ? hash_algorithm::sha1 : hash_algorithm::sha256;
-}
-
-constexpr std::string_view password_algorithm_name(bool sha1) noexcept {
-    return sha1 ? "pbkdf2_sha1" : "pbkdf2_sha256";
-}
-
-struct parsed_password_hash {
-    bool sha1 = false;
-    std::uint32_t iterations = 0;
-    std::string_view salt;
-    std::string_view hash;
-};
-
-// Splits `algorithm$iterations$salt$hash` (the hash may not contain '$' either: Django
-// splits at most 3 times, but such a hash can never equal its base64). The iteration
-// count must be canonical decimal: Django re-encodes it with %d and compares whole
-// strings, so "0100" or "+100" never verified there either.
-constexpr bool parse_password_hash(std::string_view encoded, std::uint32_t max_iterations,
-                                   parsed_password_hash& out) noexcept {
-    std::string_view parts[4];
-    for (int i = 0; i < 3; ++i) {
-        auto dollar = encoded.find('$');
-        if (dollar == std::string_view::npos) return false;
-        parts[i] = encoded.substr(0, dollar);
-        encoded.remove_prefix(dollar + 1);
-    }
-    parts[3] = encoded;
-    if (parts[0] == password_algorithm_name(false)) out.sha1 = false;
-    else if (parts[0] == password_algorithm_name(true)) out.sha1 = true;
-    else return false;
-
-    const std::string_view digits = parts[1];
-    if (digits.empty() || digits.size() > 10 || digits.front() == '0') return false;
+// Canonical decimal only (no sign, space or leading zero), at most `max`. Django
+// re-encodes PBKDF2 counts with %d and compares whole strings, so "0100" never verified
+// there either; for Argon2 and bcrypt no Django-made hash has another form.
+constexpr bool parse_decimal(std::string_view digits, std::uint64_t max, std::uint64_t& out) noexcept {
+    if (digits.empty() || digits.size() > 10 || (digits.size() > 1 && digits.front() == '0')) return false;
     std::uint64_t n = 0;
     for (char c : digits) {
         if (c < '0' || c > '9') return false;
         n = n * 10 + static_cast<unsigned>(c - '0');
     }
-    if (n > max_iterations || n > 0x7fffffffu) return false;
-    out.iterations = static_cast<std::uint32_t>(n);
-
-    if (parts[2].empty()) return false;
-    out.salt = parts[2];
-    out.hash = parts[3];
-    return out.hash.find('$') == std::string_view::npos;
+    if (n > max) return false;
+    out = n;
+    return true;
 }
+
+// Splits off the text up to the next '$' (all of `rest` when there is none).
+constexpr std::string_view next_field(std::string_view& rest, bool& found) noexcept {
+    const auto dollar = rest.find('$');
+    found = dollar != std::string_view::npos;
+    const std::string_view field = rest.substr(0, dollar);
+    rest = found ? rest.substr(dollar + 1) : std::string_view{};
+    return field;
+}
+
+// Django's identify_hasher: the text before the first '$' names the hasher. Django's
+// ancient unsalted MD5/SHA-1 forms are not supported, so they are unknown here.
+constexpr std::optional<password_algorithm> identify_password_algorithm(std::string_view encoded) noexcept {
+    const std::string_view name = encoded.substr(0, encoded.find('$'));
+    for (auto a : {password_algorithm::pbkdf2_sha256, password_algorithm::pbkdf2_sha1, password_algorithm::argon2,
+                   password_algorithm::bcrypt_sha256})
+        if (name == password_algorithm_name(a)) return a;
+    return std::nullopt;
+}
+
+// Django's must_update_salt: fewer than 128 bits at log2(62) bits per character.
+constexpr bool salt_too_short(std::size_t length) noexcept { return length < password_salt_length; }
 
 } // namespace warden::crypto::detail
 

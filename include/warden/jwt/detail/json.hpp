@@ -1,19 +1,18 @@
 // Strict JSON parsing (duplicate members detected, depth limited, UTF-8 validated) and
-// a serializer that writes exactly what Python's json.dumps(separators=(",", ":"))
-// writes, which is how PyJWT and simplejwt encode headers and claims.
+// the serializer that writes exactly what Python's json.dumps(separators=(",", ":"))
+// writes (core/detail/python_json.hpp), which is how PyJWT and simplejwt encode headers
+// and claims.
 #ifndef WARDEN_JWT_DETAIL_JSON_HPP
 #define WARDEN_JWT_DETAIL_JSON_HPP
 
+#include <warden/core/detail/python_json.hpp>
 #include <warden/jwt/error.hpp>
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value.hpp>
 #include <boost/json/value_stack.hpp>
 
-#include <charconv>
-#include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -121,153 +120,18 @@ inline boost::json::value parse_strict(std::string_view text, const boost::json:
     return out;
 }
 
-// --- Python-compatible serialization -------------------------------------------------
+// --- Python-compatible serialization (core/detail/python_json.hpp), as jwt errors ---
 
-inline void py_escape_unit(std::uint32_t u, std::string& out) {
-    static constexpr char hex[] = "0123456789abcdef";
-    char buf[6] = {'\\', 'u', hex[(u >> 12) & 15], hex[(u >> 8) & 15], hex[(u >> 4) & 15], hex[u & 15]};
-    out.append(buf, 6);
-}
-
-// json.dumps with ensure_ascii=True: printable ASCII as is, the short escapes, and every
-// other code point as \uXXXX (lowercase hex, surrogate pairs above U+FFFF).
 inline std::error_code py_dump_string(std::string_view s, std::string& out) {
-    out.push_back('"');
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            switch (c) {
-            case '"': out.append("\\\""); continue;
-            case '\\': out.append("\\\\"); continue;
-            case '\n': out.append("\\n"); continue;
-            case '\r': out.append("\\r"); continue;
-            case '\t': out.append("\\t"); continue;
-            case '\b': out.append("\\b"); continue;
-            case '\f': out.append("\\f"); continue;
-            default: break;
-            }
-            if (c < 0x20 || c == 0x7f) py_escape_unit(c, out);
-            else out.push_back(static_cast<char>(c));
-            continue;
-        }
-        // Decode one UTF-8 sequence, rejecting overlong forms, surrogates and > U+10FFFF.
-        std::size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
-        if (len == 0 || c > 0xf4 || i + len > s.size()) return errc::bad_json;
-        std::uint32_t cp = c & (0x7f >> len);
-        for (std::size_t k = 1; k < len; ++k) {
-            auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xc0) != 0x80) return errc::bad_json;
-            cp = (cp << 6) | (cc & 0x3f);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return errc::bad_json;
-        i += len;
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            py_escape_unit(0xd800 + (cp >> 10), out);
-            py_escape_unit(0xdc00 + (cp & 0x3ff), out);
-        } else {
-            py_escape_unit(cp, out);
-        }
-    }
-    out.push_back('"');
-    return {};
+    return warden::detail::py_dump_string(s, out) ? std::error_code{} : std::error_code{errc::bad_json};
 }
-
-// Python's repr(float): the shortest digits that round-trip, in fixed notation when the
-// decimal exponent is in [-4, 16), else scientific with a signed, two-digit-minimum exponent.
-inline std::error_code py_dump_double(double d, std::string& out) {
-    if (!std::isfinite(d)) return errc::bad_json; // Python would write NaN/Infinity: not JSON
-    char buf[64];
-    auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
-    std::string_view sci(buf, static_cast<std::size_t>(r.ptr - buf));
-    bool negative = !sci.empty() && sci.front() == '-';
-    if (negative) sci.remove_prefix(1);
-    auto e = sci.find('e');
-    std::string digits;
-    for (char ch : sci.substr(0, e))
-        if (ch != '.') digits.push_back(ch);
-    int exp10 = std::atoi(std::string(sci.substr(e + 1)).c_str());
-    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-    if (negative) out.push_back('-');
-    if (exp10 < -4 || exp10 >= 16) {
-        out.push_back(digits[0]);
-        if (digits.size() > 1) {
-            out.push_back('.');
-            out.append(digits, 1);
-        }
-        out.push_back('e');
-        out.push_back(exp10 < 0 ? '-' : '+');
-        int a = exp10 < 0 ? -exp10 : exp10;
-        if (a < 10) out.push_back('0');
-        out.append(std::to_string(a));
-        return {};
-    }
-    int point = exp10 + 1; // digits before the decimal point
-    if (point <= 0) {
-        out.append("0.");
-        out.append(static_cast<std::size_t>(-point), '0');
-        out.append(digits);
-    } else if (static_cast<std::size_t>(point) >= digits.size()) {
-        out.append(digits);
-        out.append(static_cast<std::size_t>(point) - digits.size(), '0');
-        out.append(".0");
-    } else {
-        out.append(digits, 0, static_cast<std::size_t>(point));
-        out.push_back('.');
-        out.append(digits, static_cast<std::size_t>(point));
-    }
-    return {};
-}
-
-template <class Int>
-void append_integer(Int v, std::string& out) {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, r.ptr);
-}
-
-inline std::error_code py_dump(const boost::json::value& v, std::string& out);
 
 inline std::error_code py_dump(const boost::json::object& o, std::string& out) {
-    out.push_back('{');
-    bool first = true;
-    for (const auto& kv : o) {
-        if (!first) out.push_back(',');
-        first = false;
-        if (auto ec = py_dump_string(kv.key(), out)) return ec;
-        out.push_back(':');
-        if (auto ec = py_dump(kv.value(), out)) return ec;
-    }
-    out.push_back('}');
-    return {};
+    return warden::detail::py_dump(o, out) ? std::error_code{} : std::error_code{errc::bad_json};
 }
 
-// json.dumps(v, separators=(",", ":")) with Python's defaults (ensure_ascii, insertion order).
 inline std::error_code py_dump(const boost::json::value& v, std::string& out) {
-    switch (v.kind()) {
-    case boost::json::kind::null: out.append("null"); return {};
-    case boost::json::kind::bool_: out.append(v.get_bool() ? "true" : "false"); return {};
-    case boost::json::kind::int64: append_integer(v.get_int64(), out); return {};
-    case boost::json::kind::uint64: append_integer(v.get_uint64(), out); return {};
-    case boost::json::kind::double_: return py_dump_double(v.get_double(), out);
-    case boost::json::kind::string: return py_dump_string(v.get_string(), out);
-    case boost::json::kind::array: {
-        out.push_back('[');
-        bool first = true;
-        for (const auto& e : v.get_array()) {
-            if (!first) out.push_back(',');
-            first = false;
-            if (auto ec = py_dump(e, out)) return ec;
-        }
-        out.push_back(']');
-        return {};
-    }
-    case boost::json::kind::object: return py_dump(v.get_object(), out);
-    }
-    return errc::bad_json;
+    return warden::detail::py_dump(v, out) ? std::error_code{} : std::error_code{errc::bad_json};
 }
 
 } // namespace warden::jwt::detail
