@@ -24,6 +24,17 @@ namespace warden::crypto {
 /// The largest iteration count `pbkdf2_hmac` accepts (OpenSSL takes an `int`).
 inline constexpr std::uint32_t pbkdf2_max_iterations = INT_MAX;
 
+namespace detail {
+inline thread_local std::uint64_t pbkdf2_iterations_run = 0;
+} // namespace detail
+
+/// The PBKDF2 iterations the calling thread has run so far, all calls together.
+///
+/// A work meter, not a clock: it lets a test prove that a failed login costs exactly the
+/// hashing of a successful one (an unknown user, an unusable or weak hash) without timing
+/// anything.
+inline std::uint64_t pbkdf2_iterations_run() noexcept { return detail::pbkdf2_iterations_run; }
+
 /// Derives `out.size()` bytes from `password` and `salt` with PBKDF2-HMAC-`prf`.
 ///
 /// The password and salt are raw bytes (pass UTF-8 for text, as Django does). RFC 8018
@@ -57,6 +68,7 @@ inline std::error_code pbkdf2_hmac(hash_algorithm prf, std::string_view password
                                reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()),
                                static_cast<int>(iterations), md, static_cast<int>(out.size()), out.data());
     if (ok != 1) return errc::openssl_failure;
+    detail::pbkdf2_iterations_run += iterations;
     return {};
 }
 
