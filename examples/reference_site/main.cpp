@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -179,6 +180,10 @@ int main(int argc, char** argv) {
         std::cerr << "reference_site: " << e.what() << "\n" << site::usage;
         return 2;
     }
+    // The address it is told to listen on is one of its names, unless the environment
+    // lists them (WARDEN_ALLOWED_HOSTS) or the address is a wildcard.
+    if (std::getenv("WARDEN_ALLOWED_HOSTS") == nullptr && opt.address != "0.0.0.0" && opt.address != "::")
+        s.allowed_hosts.push_back(opt.address.find(':') == std::string::npos ? opt.address : "[" + opt.address + "]");
     // The DRF reference's DEFAULT_THROTTLE_RATES.
     s.throttle_rates.try_emplace("anon", "3/minute");
     s.throttle_rates.try_emplace("user", "5/minute");

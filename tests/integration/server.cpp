@@ -308,7 +308,7 @@ TEST_CASE("over sockets: oversized header 431, oversized body 413, garbage 400; 
     {
         conn c;
         REQUIRE_FALSE(c.connect(srv.port()));
-        auto r = c.request("POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n");
+        auto r = c.request("POST /hello/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n");
         REQUIRE(r);
         CHECK(r->result_int() == 413);
         CHECK(r->body() == R"({"detail":"Request body too large."})");
@@ -321,7 +321,7 @@ TEST_CASE("over sockets: oversized header 431, oversized body 413, garbage 400; 
         // data, which makes the kernel send a reset that destroys the 413 in transit.
         conn c;
         REQUIRE_FALSE(c.connect(srv.port()));
-        std::string req = "POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        std::string req = "POST /hello/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
         for (int i = 0; i < 64; ++i) req += "8000\r\n" + std::string(32768, 'x') + "\r\n";   // 2 MiB
         req += "0\r\n\r\n";
         REQUIRE_FALSE(c.write(req));
@@ -511,7 +511,7 @@ TEST_CASE("the buffer budget is shared: slow uploads past max_buffered_bytes are
     test_server srv{site, o};
     srv.start();
     const std::string upload =   // declares 1 MiB and sends only part of it
-        "POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n" +
+        "POST /hello/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n" +
         std::string(1000, 'x');
     std::vector<std::unique_ptr<conn>> holding;
     for (std::uint64_t i = 1; i <= 3; ++i) {
@@ -535,7 +535,7 @@ TEST_CASE("the buffer budget is shared: slow uploads past max_buffered_bytes are
     REQUIRE(eventually([&] {
         conn c;
         if (c.connect(srv.port())) return false;
-        auto r = c.request("POST /hello/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+        auto r = c.request("POST /hello/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
         return r && r->result_int() == 200;
     }));
     srv.stop();

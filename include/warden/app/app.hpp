@@ -12,6 +12,8 @@
 #include <warden/core/concepts.hpp>
 #include <warden/core/context.hpp>
 #include <warden/core/detail/arena.hpp>
+#include <warden/core/detail/ip_address.hpp>
+#include <warden/core/host.hpp>
 #include <warden/core/http.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/response.hpp>
@@ -19,9 +21,11 @@
 #include <warden/crypto/random.hpp>
 #include <warden/view/traits.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -135,7 +139,7 @@ public:
                          detail::arena* arena = nullptr) {
         request req{msg, info};
         try {
-            apply_proxies(req);
+            if (auto refused = check_origin_facts(req)) return detail::finish_response(std::move(*refused), req, {}, arena);
             route_match decoded;
             if (!plan.routed) decoded = router_type::match(req.path());
             const route_match& m = plan.routed ? plan.match : decoded;
@@ -192,26 +196,41 @@ private:
         return s;
     }
 
+    // What the request says about where it came from, checked before any view runs:
+    // the Host against settings.allowed_hosts (Django's get_host), the secure-proxy
+    // header, and the client address a trusted proxy wrote into X-Forwarded-For.
+    std::optional<response> check_origin_facts(request& req) const {
+        const auto& s = ctx_.settings();
+        // HTTP/1.0 may omit Host (the server checks that 1.1 sends exactly one).
+        if (req.has_header(http::field::host) && !allowed_any_host_ && !host_allowed(req.header(http::field::host), s.allowed_hosts))
+            return response{http::status::bad_request, R"({"detail":"Invalid Host header."})"};
+        if (!s.secure_proxy_ssl_header.name.empty() &&
+            req.header(s.secure_proxy_ssl_header.name) == s.secure_proxy_ssl_header.value)
+            detail::pipeline_access::set_secure(req);
+        if (s.num_proxies != 0 && !apply_proxies(req, s.num_proxies))
+            return response{http::status::bad_request, R"({"detail":"Invalid X-Forwarded-For header."})"};
+        return std::nullopt;
+    }
+
     // Trusted proxies: with N configured, the client is the Nth address from the right
-    // of X-Forwarded-For; otherwise the header is ignored (it is client-controlled).
-    void apply_proxies(request& req) const {
-        std::size_t n = ctx_.settings().num_proxies;
-        if (n == 0) return;
+    // of X-Forwarded-For (the leftmost when there are fewer), as DRF's get_ident; without
+    // the header, the peer. An entry that is not an IP address is refused rather than
+    // used as a throttle key: a client could otherwise pick its own bucket, or share one.
+    static bool apply_proxies(request& req, std::size_t n) {
         std::string_view xff = req.header("X-Forwarded-For");
-        if (xff.empty()) return;
+        if (xff.empty()) return true;
         std::string_view chosen;
-        std::size_t seen = 0;
-        while (seen < n) {
+        for (std::size_t seen = 0; seen < n; ++seen) {
             auto comma = xff.rfind(',');
-            std::string_view item = comma == std::string_view::npos ? xff : xff.substr(comma + 1);
-            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-            chosen = item;
-            ++seen;
+            chosen = comma == std::string_view::npos ? xff : xff.substr(comma + 1);
+            while (!chosen.empty() && chosen.front() == ' ') chosen.remove_prefix(1);
+            while (!chosen.empty() && chosen.back() == ' ') chosen.remove_suffix(1);
             if (comma == std::string_view::npos) break;
             xff = xff.substr(0, comma);
         }
-        if (!chosen.empty()) detail::pipeline_access::set_remote_address(req, chosen);
+        if (!detail::is_ip_address(chosen)) return false;
+        detail::pipeline_access::set_remote_address(req, chosen);
+        return true;
     }
 
     response not_routed(request& req) const {
@@ -233,6 +252,7 @@ private:
     }
 
     Ctx ctx_;
+    bool allowed_any_host_ = std::ranges::find(ctx_.settings().allowed_hosts, "*") != ctx_.settings().allowed_hosts.end();
 };
 
 /// Builds an app from routes and optional defaults (template arguments) and services

@@ -281,6 +281,7 @@ struct pipeline_access {
     }
     static void set_data(request& r, const boost::json::object* d) noexcept { r.data_ = d; }
     static void set_remote_address(request& r, std::string_view a) noexcept { r.set_remote_address(a); }
+    static void set_secure(request& r) noexcept { r.secure_ = true; }
     static header_list& response_headers(request& r) noexcept { return r.response_headers_; }
 };
 

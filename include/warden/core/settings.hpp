@@ -29,6 +29,24 @@ struct settings {
     /// How many proxies in front of the server are trusted to append to X-Forwarded-For.
     /// 0 (the default) ignores the header: the client is the peer address.
     std::size_t num_proxies = 0;
+    /// The host names this site answers to (Django's ALLOWED_HOSTS; env
+    /// `WARDEN_ALLOWED_HOSTS`, comma-separated): a request whose Host header is malformed
+    /// or matches none of them gets 400 `{"detail": "Invalid Host header."}` before any
+    /// view runs. `".example.com"` allows example.com and its subdomains, `"*"` any host
+    /// (no check), anything else one name exactly; ports are ignored, IPv6 hosts keep
+    /// their brackets. The default is Django's development list: this machine only. Set
+    /// it to the site's names when serving them.
+    std::vector<std::string> allowed_hosts{".localhost", "127.0.0.1", "[::1]"};
+    /// A header and value that a TLS-terminating proxy sets on the requests it received
+    /// over HTTPS (Django's SECURE_PROXY_SSL_HEADER; env `WARDEN_SECURE_PROXY_SSL_HEADER`
+    /// as `X-Forwarded-Proto=https`). When both are set, a request carrying exactly that
+    /// header and value counts as secure (`request::is_secure()`: the CSRF Referer and
+    /// Origin checks, Secure cookies). Set it only when the proxy always sets or strips
+    /// the header: otherwise a client could claim HTTPS.
+    struct proxy_ssl_header {
+        std::string name;   ///< e.g. "X-Forwarded-Proto"; empty: off (the default)
+        std::string value;  ///< e.g. "https"
+    } secure_proxy_ssl_header;
 
     /// Throttle rates by scope ("anon", "user", or a view's scope): "N/s", "N/m", "N/h",
     /// "N/d" (and DRF's spellings such as "5/minute"), or "none" to switch a scope off.
@@ -80,6 +98,7 @@ struct settings {
 
     /// The defaults, with the values the environment sets replacing them:
     /// WARDEN_SECRET_KEY, WARDEN_APPEND_SLASH (0/1), WARDEN_NUM_PROXIES,
+    /// WARDEN_ALLOWED_HOSTS (comma-separated), WARDEN_SECURE_PROXY_SSL_HEADER (Header=value),
     /// WARDEN_THROTTLE_RATES ("anon=3/minute,user=5/minute"), WARDEN_TOKEN_TTL (seconds),
     /// WARDEN_TOKEN_MAX_PER_USER, WARDEN_SESSION_COOKIE_AGE, WARDEN_SESSION_COOKIE_SECURE,
     /// WARDEN_CSRF_TRUSTED_ORIGINS (comma-separated), WARDEN_PASSWORD_ITERATIONS.
@@ -103,6 +122,17 @@ struct settings {
             if (out < lo) throw std::invalid_argument(std::string(name) + ": must be at least " + std::to_string(lo));
             return out;
         };
+        // The items of a comma-separated list, spaces around each trimmed, empty ones skipped.
+        auto each_item = [](std::string_view list, auto f) {
+            while (!list.empty()) {
+                auto comma = list.find(',');
+                auto item = list.substr(0, comma);
+                list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+                while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+                while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+                if (!item.empty()) f(item);
+            }
+        };
         auto flag = [&](const char* name, bool fallback) {
             auto v = env(name);
             if (v.empty()) return fallback;
@@ -113,26 +143,28 @@ struct settings {
         s.secret_key = std::string(env("WARDEN_SECRET_KEY"));
         s.append_slash = flag("WARDEN_APPEND_SLASH", s.append_slash);
         s.num_proxies = static_cast<std::size_t>(number("WARDEN_NUM_PROXIES", 0, 16, 0));
-        for (auto list = env("WARDEN_THROTTLE_RATES"); !list.empty();) {
-            auto comma = list.find(',');
-            auto item = list.substr(0, comma);
-            list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+        if (auto list = env("WARDEN_ALLOWED_HOSTS"); !list.empty()) {
+            s.allowed_hosts.clear();
+            each_item(list, [&](std::string_view item) { s.allowed_hosts.emplace_back(item); });
+        }
+        if (auto h = env("WARDEN_SECURE_PROXY_SSL_HEADER"); !h.empty()) {
+            auto eq = h.find('=');
+            if (eq == std::string_view::npos || eq == 0 || eq + 1 == h.size())
+                throw std::invalid_argument("WARDEN_SECURE_PROXY_SSL_HEADER: expected Header=value, e.g. X-Forwarded-Proto=https");
+            s.secure_proxy_ssl_header = {std::string(h.substr(0, eq)), std::string(h.substr(eq + 1))};
+        }
+        each_item(env("WARDEN_THROTTLE_RATES"), [&](std::string_view item) {
             auto eq = item.find('=');
             if (eq == std::string_view::npos || eq == 0)
                 throw std::invalid_argument("WARDEN_THROTTLE_RATES: expected scope=rate pairs, e.g. anon=3/minute,user=5/minute");
             s.throttle_rates[std::string(item.substr(0, eq))] = std::string(item.substr(eq + 1));
-        }
+        });
         s.token.ttl = std::chrono::seconds(number("WARDEN_TOKEN_TTL", 0, INT64_C(1) << 40, 0));
         s.token.max_per_user =
             static_cast<std::size_t>(number("WARDEN_TOKEN_MAX_PER_USER", 0, 1'000'000, static_cast<std::int64_t>(s.token.max_per_user)));
         s.session.cookie_age = number("WARDEN_SESSION_COOKIE_AGE", 1, INT64_C(1) << 40, s.session.cookie_age);
         s.session.cookie_secure = flag("WARDEN_SESSION_COOKIE_SECURE", s.session.cookie_secure);
-        for (auto list = env("WARDEN_CSRF_TRUSTED_ORIGINS"); !list.empty();) {
-            auto comma = list.find(',');
-            auto item = list.substr(0, comma);
-            list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-            if (!item.empty()) s.csrf.trusted_origins.emplace_back(item);
-        }
+        each_item(env("WARDEN_CSRF_TRUSTED_ORIGINS"), [&](std::string_view item) { s.csrf.trusted_origins.emplace_back(item); });
         s.password.iterations = static_cast<std::uint32_t>(
             number("WARDEN_PASSWORD_ITERATIONS", 1, 100'000'000, s.password.iterations));
         return s;

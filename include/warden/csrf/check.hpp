@@ -35,6 +35,7 @@
 #ifndef WARDEN_CSRF_CHECK_HPP
 #define WARDEN_CSRF_CHECK_HPP
 
+#include <warden/core/host.hpp>
 #include <warden/csrf/detail/python_url.hpp>
 #include <warden/csrf/token.hpp>
 
@@ -69,22 +70,7 @@ inline constexpr std::string_view drf_reason_prefix = "CSRF Failed: ";
 
 namespace detail {
 
-// Django's is_same_domain(host, pattern): the pattern is lowercased, the host is not.
-constexpr bool is_same_domain(std::string_view host, std::string_view pattern) noexcept {
-    if (pattern.empty()) return false;
-    auto equal_lowered = [](std::string_view h, std::string_view p) {
-        if (h.size() != p.size()) return false;
-        for (std::size_t i = 0; i < h.size(); ++i)
-            if (h[i] != ascii_lower(p[i])) return false;
-        return true;
-    };
-    if (pattern.front() == '.') {
-        if (host.size() >= pattern.size() && equal_lowered(host.substr(host.size() - pattern.size()), pattern))
-            return true;
-        if (equal_lowered(host, pattern.substr(1))) return true;
-    }
-    return equal_lowered(host, pattern);
-}
+using warden::detail::is_same_domain;
 
 inline std::string fill_reason(std::string_view format, std::string_view value) {
     std::string out(format);

@@ -22,11 +22,11 @@
 
 #include <warden/core/api_error.hpp>
 #include <warden/core/body.hpp>
+#include <warden/core/host.hpp>
 #include <warden/core/http.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/settings.hpp>
 #include <warden/csrf/check.hpp>
-#include <warden/csrf/detail/host.hpp>
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json/object.hpp>
@@ -42,10 +42,11 @@ namespace warden {
 /// 3.2 lacks; see warden/csrf/check.hpp).
 enum class csrf_origin_check : unsigned char {
     never,       ///< Django 3.2 exactly: Origin is ignored; over HTTPS the Referer is checked.
-    https_only,  ///< The default: over HTTPS an Origin header must be the site's own or trusted
-                 ///< (and then replaces the Referer check); over plain HTTP it is ignored, as
-                 ///< Django 3.2 does (so a TLS-terminating proxy in front does not break it).
-    always,      ///< Django 4.0: an Origin header must match over plain HTTP too.
+    https_only,  ///< Over HTTPS an Origin header must be the site's own or trusted (and then
+                 ///< replaces the Referer check); over plain HTTP it is ignored, as Django 3.2.
+    always,      ///< The default, Django 4.0: an Origin header must be the site's own
+                 ///< (`http://` or `https://` as the request came, see
+                 ///< `settings.secure_proxy_ssl_header` behind a TLS proxy) or trusted.
 };
 
 namespace csrf {
@@ -107,7 +108,7 @@ verdict enforce(request& req, const settings& s, const config& cfg, csrf_origin_
     if (is_safe_method(method)) return {};
     request_facts f;
     f.is_secure = req.is_secure();
-    f.host = detail::validated_host(req.header(http::field::host));
+    f.host = warden::detail::validated_host(req.header(http::field::host));
     const bool origin_applies = origin == csrf_origin_check::always || (origin == csrf_origin_check::https_only && f.is_secure);
     if (origin_applies && req.has_header(http::field::origin)) f.origin = req.header(http::field::origin);
     if (req.has_header(http::field::referer)) f.referer = req.header(http::field::referer);

@@ -45,8 +45,8 @@ namespace warden {
 /// (POST with a form or multipart body; read first) or the `X-CSRFToken` header
 /// (`settings.csrf.header_name`). Over HTTPS, the Referer must be https and name this
 /// host, the CSRF cookie domain or a trusted origin (`settings.csrf.trusted_origins`,
-/// `https://*.example.com` form); with `OriginCheck` (default `https_only`) an Origin
-/// header is checked first instead. Requests authenticated otherwise (a token) are not
+/// `https://*.example.com` form); with `OriginCheck` (default `always`, Django 4.0's
+/// check) an Origin header is checked first instead, over HTTP as over HTTPS. Requests authenticated otherwise (a token) are not
 /// CSRF-checked, as in DRF.
 ///
 /// No challenge: a view whose first authenticator is this one answers 403, never 401.
@@ -58,9 +58,9 @@ namespace warden {
 ///         return warden::json({{"message", "Hello " + req.user().username}});
 ///     }
 /// };
-/// using strict_session_auth = warden::basic_session_auth<warden::csrf_origin_check::always>;
+/// using django32_session_auth = warden::basic_session_auth<warden::csrf_origin_check::never>;
 /// @endcode
-template <csrf_origin_check OriginCheck = csrf_origin_check::https_only>
+template <csrf_origin_check OriginCheck = csrf_origin_check::always>
 class basic_session_auth {
 public:
     using policy_kind = authenticator_tag;

@@ -57,6 +57,8 @@ struct result {
 using header_args = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 /// An in-process HTTP client bound to one app. Keeps cookies between requests.
+/// Requests carry `Host: localhost` (one of the default `settings.allowed_hosts`) unless
+/// the headers given name another Host.
 ///
 /// @code
 /// warden::test::client c{site};
@@ -97,10 +99,14 @@ public:
         else msg.method_string(method_string);
         msg.target(target);
         msg.version(11);
-        msg.set(http::field::host, "testserver");
+        msg.set(http::field::host, "localhost");
         if (!content_type.empty()) msg.set(http::field::content_type, content_type);
         bool has_cookie = false;
         for (auto& [k, v] : headers) {
+            if (boost::beast::iequals(k, "Host")) {   // replaces the default, as a browser would send one
+                msg.set(http::field::host, v);
+                continue;
+            }
             msg.insert(k, v);
             if (boost::beast::iequals(k, "Cookie")) has_cookie = true;
         }

@@ -39,8 +39,8 @@ namespace warden::test {
 /// @code
 /// auto site = warden::app<warden::route<"/api/open/", open_view>>();
 /// warden::test::stream_client c{site};
-/// auto out = c.exchange("GET /api/open/ HTTP/1.1\r\nHost: x\r\n\r\n"
-///                       "GET /api/open/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+/// auto out = c.exchange("GET /api/open/ HTTP/1.1\r\nHost: localhost\r\n\r\n"
+///                       "GET /api/open/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 /// auto first = warden::test::take_response(out);
 /// auto second = warden::test::take_response(out);
 /// REQUIRE(second->header("Connection") == "close");
@@ -142,7 +142,7 @@ private:
 ///        despite Content-Length).
 ///
 /// @code
-/// std::string out = c.exchange("HEAD /api/open/ HTTP/1.1\r\nHost: x\r\n\r\n");
+/// std::string out = c.exchange("HEAD /api/open/ HTTP/1.1\r\nHost: localhost\r\n\r\n");
 /// auto r = warden::test::take_response(out, true);
 /// @endcode
 inline std::optional<result> take_response(std::string& bytes, bool head_request = false) {
@@ -166,7 +166,7 @@ inline std::optional<result> take_response(std::string& bytes, bool head_request
 ///
 /// @code
 /// warden::test::stream_client<decltype(site), warden::test::memory_log> c{site};
-/// c.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+/// c.exchange("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
 /// auto lines = c.sink().text();
 /// @endcode
 class memory_log {

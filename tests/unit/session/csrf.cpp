@@ -222,15 +222,15 @@ TEST_CASE("over HTTPS a request without Origin needs an https Referer on this ho
     CHECK(no_referer.status() == 403);
     CHECK(no_referer.detail() == csrf_detail("Referer checking failed - no Referer."));
     CHECK(post("not a url").detail() == csrf_detail("Referer checking failed - Referer is malformed."));
-    CHECK(post("http://testserver/page").detail() ==
+    CHECK(post("http://localhost/page").detail() ==
           csrf_detail("Referer checking failed - Referer is insecure while host is secure."));
     CHECK(post("https://evil.example/page?x=1").detail() ==
           csrf_detail("Referer checking failed - https://evil.example/page?x=1 does not match any trusted origins."));
-    CHECK(post("https://testserver.evil.example/").status() == 403);
-    CHECK(post("https://testserver/page").status() == 201);
+    CHECK(post("https://localhost.evil.example/").status() == 403);
+    CHECK(post("https://localhost/page").status() == 201);
     CHECK(post("https://TESTSERVER/page").status() == 403);   // Django compares the netloc as sent
     // The token is still required when the Referer is good.
-    auto no_token = s.c.post("/api/notes/", R"({"text":"x"})", {{"Referer", "https://testserver/"}});
+    auto no_token = s.c.post("/api/notes/", R"({"text":"x"})", {{"Referer", "https://localhost/"}});
     CHECK(no_token.detail() == csrf_detail(csrf::reason_bad_token));
 }
 
@@ -244,18 +244,18 @@ TEST_CASE("over HTTPS an Origin header must be this site's or trusted, and repla
     auto with_origin = [&](std::string_view origin) {
         return s.c.post("/api/notes/", R"({"text":"x"})", {{"X-CSRFToken", s.csrf}, {"Origin", origin}});
     };
-    CHECK(with_origin("https://testserver").status() == 201);   // no Referer needed
+    CHECK(with_origin("https://localhost").status() == 201);   // no Referer needed
     CHECK(with_origin("https://api.trusted.example").status() == 201);
     CHECK(with_origin("https://trusted.example").status() == 201);
     CHECK(with_origin("https://partner.example:8443").status() == 201);
     CHECK(with_origin("https://evil.example").detail() ==
           csrf_detail("Origin checking failed - https://evil.example does not match any trusted origins."));
-    CHECK(with_origin("http://testserver").status() == 403);   // insecure origin
+    CHECK(with_origin("http://localhost").status() == 403);   // insecure origin
     CHECK(with_origin("https://partner.example").status() == 403);
     CHECK(with_origin("null").detail() == csrf_detail("Origin checking failed - null does not match any trusted origins."));
     // A bad Origin fails even beside a good Referer.
     CHECK(s.c.post("/api/notes/", R"({"text":"x"})",
-                   {{"X-CSRFToken", s.csrf}, {"Origin", "https://evil.example"}, {"Referer", "https://testserver/"}})
+                   {{"X-CSRFToken", s.csrf}, {"Origin", "https://evil.example"}, {"Referer", "https://localhost/"}})
               .status() == 403);
     // Trusted origins admit Referers too (the host part, as Django 3.2's CSRF_TRUSTED_ORIGINS).
     CHECK(s.c.post("/api/notes/", R"({"text":"x"})", {{"X-CSRFToken", s.csrf}, {"Referer", "https://a.trusted.example/x"}})
@@ -264,36 +264,65 @@ TEST_CASE("over HTTPS an Origin header must be this site's or trusted, and repla
               .status() == 403);
 }
 
-TEST_CASE("over plain HTTP the default ignores Origin and Referer, as Django 3.2", "[session][csrf]") {
+TEST_CASE("over plain HTTP the default checks Origin as Django 4.0 does, and ignores Referer as Django 3.2", "[session][csrf]") {
     memory_store db;
     session_test::seed(db);
     auto site = session_test::make_site(db);
     logged_in s{site, "alice"};
-    CHECK(s.c.post("/api/notes/", R"({"text":"x"})", {{"X-CSRFToken", s.csrf}, {"Origin", "https://elsewhere.example"}})
-              .status() == 201);
+    auto r = s.c.post("/api/notes/", R"({"text":"x"})", {{"X-CSRFToken", s.csrf}, {"Origin", "https://elsewhere.example"}});
+    CHECK(r.status() == 403);
+    CHECK(r.detail() == csrf_detail("Origin checking failed - https://elsewhere.example does not match any trusted origins."));
+    CHECK(s.c.post("/api/notes/", R"({"text":"x"})", {{"X-CSRFToken", s.csrf}, {"Origin", "http://localhost"}}).status() == 201);
+    CHECK(s.c.post("/api/notes/", R"({"text":"x"})", {{"X-CSRFToken", s.csrf}, {"Origin", "https://localhost"}}).status() == 403);
     CHECK(s.c.post("/api/notes/", R"({"text":"x"})", {{"X-CSRFToken", s.csrf}, {"Referer", "https://elsewhere.example/"}})
               .status() == 201);
+    CHECK(s.c.post("/api/notes/", R"({"text":"x"})", {{"X-CSRFToken", s.csrf}}).status() == 201);
 }
 
-TEST_CASE("the Origin policy can follow Django 4.0 everywhere or Django 3.2 exactly", "[session][csrf][https]") {
+TEST_CASE("behind a TLS proxy, settings.secure_proxy_ssl_header makes its HTTPS requests secure", "[session][csrf][https]") {
     memory_store db;
     session_test::seed(db);
+    settings cfg = session_test::test_settings();
+    cfg.secure_proxy_ssl_header = {"X-Forwarded-Proto", "https"};
+    auto site = session_test::make_site(db, cfg);
+    logged_in s{site, "alice"};   // plain HTTP to warden
+    const std::string body = R"({"text":"x"})";
+    auto post = [&](test::header_args h) { return s.c.post("/api/notes/", body, h); };
+    const std::string t = s.csrf;
+    // The browser saw https://localhost; the proxy says so.
+    CHECK(post({{"X-CSRFToken", t}, {"Origin", "https://localhost"}, {"X-Forwarded-Proto", "https"}}).status() == 201);
+    CHECK(post({{"X-CSRFToken", t}, {"Origin", "https://localhost"}}).status() == 403);
+    CHECK(post({{"X-CSRFToken", t}, {"Origin", "https://localhost"}, {"X-Forwarded-Proto", "http"}}).status() == 403);
+    // Secure requests need a Referer when no Origin is sent, as Django over HTTPS.
+    CHECK(post({{"X-CSRFToken", t}, {"X-Forwarded-Proto", "https"}}).detail() == csrf_detail(csrf::reason_no_referer));
+    CHECK(post({{"X-CSRFToken", t}, {"X-Forwarded-Proto", "https"}, {"Referer", "https://localhost/page"}}).status() == 201);
+}
+
+TEST_CASE("the Origin policy can follow Django 4.0 everywhere, HTTPS only, or Django 3.2 exactly", "[session][csrf][https]") {
+    memory_store db;
+    session_test::seed(db);
+    {
+        auto site = session_test::make_site<basic_session_auth<csrf_origin_check::https_only>>(db);
+        logged_in s{site, "alice"};   // plain HTTP: Origin ignored
+        CHECK(s.c.post("/api/echo/", "{}", {{"X-CSRFToken", s.csrf}, {"Origin", "https://elsewhere.example"}}).status() ==
+              201);
+    }
     {
         auto site = session_test::make_site<basic_session_auth<csrf_origin_check::always>>(db);
         logged_in s{site, "alice"};
         CHECK(s.c.post("/api/echo/", "{}", {{"X-CSRFToken", s.csrf}, {"Origin", "https://elsewhere.example"}})
                   .detail() == csrf_detail("Origin checking failed - https://elsewhere.example does not match any trusted origins."));
-        CHECK(s.c.post("/api/echo/", "{}", {{"X-CSRFToken", s.csrf}, {"Origin", "http://testserver"}}).status() ==
+        CHECK(s.c.post("/api/echo/", "{}", {{"X-CSRFToken", s.csrf}, {"Origin", "http://localhost"}}).status() ==
               201);
     }
     {
         auto site = session_test::make_site<basic_session_auth<csrf_origin_check::never>>(db);
         logged_in s{site, "alice", true};
         // Origin is ignored: the Referer decides, as in Django 3.2.
-        CHECK(s.c.post("/api/echo/", "{}", {{"X-CSRFToken", s.csrf}, {"Origin", "https://testserver"}}).detail() ==
+        CHECK(s.c.post("/api/echo/", "{}", {{"X-CSRFToken", s.csrf}, {"Origin", "https://localhost"}}).detail() ==
               csrf_detail(csrf::reason_no_referer));
         CHECK(s.c.post("/api/echo/", "{}",
-                       {{"X-CSRFToken", s.csrf}, {"Origin", "https://evil.example"}, {"Referer", "https://testserver/"}})
+                       {{"X-CSRFToken", s.csrf}, {"Origin", "https://evil.example"}, {"Referer", "https://localhost/"}})
                   .status() == 201);
     }
 }
@@ -314,7 +343,7 @@ TEST_CASE("a cross-site POST riding a valid session without the token is refused
         CHECK(guessed.status() == 403);
         // The session itself is fine: the same request from the site passes.
         if (tls)
-            CHECK(s.c.post_form("/api/notes/", "text=ok&csrfmiddlewaretoken=" + s.csrf, {{"Origin", "https://testserver"}})
+            CHECK(s.c.post_form("/api/notes/", "text=ok&csrfmiddlewaretoken=" + s.csrf, {{"Origin", "https://localhost"}})
                       .status() == 201);
         else
             CHECK(s.c.post_form("/api/notes/", "text=ok&csrfmiddlewaretoken=" + s.csrf).status() == 201);

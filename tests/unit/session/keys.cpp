@@ -4,7 +4,7 @@
 #include <warden/session/auth_hash.hpp>
 #include <warden/session/cookies.hpp>
 #include <warden/csrf/cookie.hpp>
-#include <warden/csrf/detail/host.hpp>
+#include <warden/core/host.hpp>
 #include <warden/session/key.hpp>
 
 #include <set>
@@ -122,7 +122,7 @@ TEST_CASE("a request cookie is found with its presence, empty or quoted", "[sess
 }
 
 TEST_CASE("the host is validated as Django's get_host does", "[session][csrf]") {
-    using csrf::detail::validated_host;
+    using warden::detail::validated_host;
     CHECK(validated_host("example.com") == "example.com");
     CHECK(validated_host("Example.COM:8443") == "Example.COM:8443");
     CHECK(validated_host("127.0.0.1:8000") == "127.0.0.1:8000");

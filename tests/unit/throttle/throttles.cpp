@@ -257,6 +257,30 @@ TEST_CASE("with two trusted proxies, the second entry from the right is the clie
     CHECK(proxy.get("/api/throttled/", {{"X-Forwarded-For", "203.0.113.9, 10.0.0.1"}}).status() == 200);
 }
 
+TEST_CASE("behind a trusted proxy, a client entry that is not an IP address is refused, never a shared or chosen key",
+          "[throttle][identity]") {
+    memory_store db;
+    auto site = make_site(db, test_settings(1));
+    freeze_at(site, 0);
+    test::client proxy{site, "10.0.0.1"};
+    const std::string long_a(46, 'a'), long_b = "2001:0db8:0000:0000:0000:ff00:0042:8329:1234:5678";
+    for (std::string xff : {long_a, long_b, std::string("garbage"), std::string("203.0.113.7,"), std::string("1.2.3.4:80"),
+                            std::string("203.0.113.7 , [::1]"), std::string("999.1.1.1")}) {
+        INFO(xff);
+        auto r = proxy.get("/api/throttled/", {{"X-Forwarded-For", xff}});
+        CHECK(r.status() == 400);
+        CHECK(r.detail() == "Invalid X-Forwarded-For header.");
+    }
+    // The longest IPv6 literals are addresses, each with its own count.
+    const std::string v6a = "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", v6b = "2001:db8::1";
+    REQUIRE(v6a.size() == 45);
+    for (int i = 0; i < 3; ++i) CHECK(proxy.get("/api/throttled/", {{"X-Forwarded-For", v6a}}).status() == 200);
+    CHECK(proxy.get("/api/throttled/", {{"X-Forwarded-For", v6a}}).status() == 429);
+    CHECK(proxy.get("/api/throttled/", {{"X-Forwarded-For", v6b}}).status() == 200);
+    // Without the header the peer (the proxy itself) is the client.
+    CHECK(proxy.get("/api/throttled/").status() == 200);
+}
+
 TEST_CASE("hits above a lowered rate give DRF's unknown wait: no seconds, no Retry-After", "[throttle][anon]") {
     memory_store db;   // one store shared by two app generations, as after a restart
     {

@@ -9,6 +9,8 @@
 #ifndef WARDEN_CSRF_DETAIL_PYTHON_URL_HPP
 #define WARDEN_CSRF_DETAIL_PYTHON_URL_HPP
 
+#include <warden/core/detail/ascii.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -27,12 +29,10 @@ struct parsed_url {
     std::string fragment;
 };
 
-constexpr bool ascii_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr bool ascii_hex(char c) noexcept {
-    return ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-constexpr char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+using warden::detail::ascii_alpha;
+using warden::detail::ascii_digit;
+using warden::detail::ascii_hex;
+using warden::detail::ascii_lower;
 
 // ipaddress.IPv4Address: four dot-separated decimal octets, no leading zeros.
 constexpr bool python_ipv4(std::string_view s) noexcept {
