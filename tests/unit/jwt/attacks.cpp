@@ -13,6 +13,7 @@
 using namespace warden::jwt;
 using warden::crypto::base64url_encode;
 using jwt_test::at;
+using jwt_test::pem_of;
 
 namespace {
 
@@ -52,12 +53,7 @@ std::error_code jwt_check(std::string_view token, const key& k, const validation
 std::string rsa_public_pem() {
     EVP_PKEY* pkey = EVP_RSA_gen(2048);
     REQUIRE(pkey);
-    BIO* bio = BIO_new(BIO_s_mem());
-    PEM_write_bio_PUBKEY(bio, pkey);
-    char* data = nullptr;
-    long n = BIO_get_mem_data(bio, &data);
-    std::string pem(data, static_cast<std::size_t>(n));
-    BIO_free(bio);
+    std::string pem = pem_of(pkey, false);
     EVP_PKEY_free(pkey);
     return pem;
 }

@@ -3,14 +3,11 @@
 #ifndef WARDEN_TESTS_UNIT_JWT_SUPPORT_HPP
 #define WARDEN_TESTS_UNIT_JWT_SUPPORT_HPP
 
+#include <support/pem.hpp>
 #include <support/shared_data.hpp>
-
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <chrono>
 #include <cstdint>
-#include <string>
 
 namespace jwt_test {
 
@@ -18,17 +15,7 @@ inline std::chrono::system_clock::time_point at(std::int64_t unix_seconds) {
     return std::chrono::system_clock::time_point{std::chrono::seconds{unix_seconds}};
 }
 
-// The PEM text of `pkey`: its private key (PKCS #8) or its public key (SPKI).
-inline std::string pem_of(EVP_PKEY* pkey, bool priv) {
-    BIO* b = BIO_new(BIO_s_mem());
-    if (priv) PEM_write_bio_PrivateKey(b, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-    else PEM_write_bio_PUBKEY(b, pkey);
-    char* data = nullptr;
-    long n = BIO_get_mem_data(b, &data);
-    std::string s(data, static_cast<std::size_t>(n));
-    BIO_free(b);
-    return s;
-}
+using warden_test::pem_of;
 
 } // namespace jwt_test
 
