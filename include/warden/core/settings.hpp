@@ -31,8 +31,13 @@ struct settings {
     std::size_t num_proxies = 0;
 
     /// Throttle rates by scope ("anon", "user", or a view's scope): "N/s", "N/m", "N/h",
-    /// "N/d" (and DRF's spellings such as "5/minute").
-    std::map<std::string, std::string, std::less<>> throttle_rates;
+    /// "N/d" (and DRF's spellings such as "5/minute"), or "none" to switch a scope off.
+    ///
+    /// One scope has a default: "login", 60 a minute per client, which the views that
+    /// check a password (login, obtain_auth_token, the JWT obtain views) declare as their
+    /// `throttle_scope`, as a DRF site would with ScopedRateThrottle. A map assigned
+    /// without it makes an app with such a view refuse to start, naming the scope.
+    std::map<std::string, std::string, std::less<>> throttle_rates{{"login", "60/minute"}};
 
     struct token_settings {
         /// Lifetime of a token; zero: tokens never expire (DRF's behaviour).
@@ -69,6 +74,15 @@ struct settings {
         /// PBKDF2 iterations for new hashes (Django 5's default).
         std::uint32_t iterations = 1'000'000;
     } password;
+
+    /// The login and logout pages (warden/session/pages.hpp).
+    struct login_settings {
+        /// Where a login goes when the request names no safe `next` (Django's
+        /// LOGIN_REDIRECT_URL; Django's default is "/accounts/profile/").
+        std::string redirect_url = "/";
+        /// Where a logout goes when the request names no safe `next` (LOGOUT_REDIRECT_URL).
+        std::string logout_redirect_url = "/";
+    } login;
 
     /// The defaults, with the values the environment sets replacing them:
     /// WARDEN_SECRET_KEY, WARDEN_APPEND_SLASH (0/1), WARDEN_NUM_PROXIES,
