@@ -26,6 +26,7 @@
 
 #include <warden/auth/basic_auth.hpp>
 #include <warden/auth/credentials.hpp>
+#include <warden/core/html.hpp>
 #include <warden/core/http_date.hpp>
 #include <warden/crypto/base64.hpp>
 #include <warden/crypto/compare.hpp>
@@ -38,11 +39,14 @@
 #include <warden/csrf/check.hpp>
 #include <warden/csrf/cookie.hpp>
 #include <warden/csrf/enforce.hpp>
+#include <warden/csrf/protect.hpp>
 #include <warden/csrf/token.hpp>
 #include <warden/jwt/algorithm.hpp>
 #include <warden/jwt/auth.hpp>
 #include <warden/jwt/blacklist.hpp>
+#include <warden/jwt/cookies.hpp>
 #include <warden/jwt/error.hpp>
+#include <warden/jwt/jwks.hpp>
 #include <warden/jwt/jws.hpp>
 #include <warden/jwt/jwt.hpp>
 #include <warden/jwt/key.hpp>
@@ -55,6 +59,8 @@
 #include <warden/session/cookies.hpp>
 #include <warden/session/key.hpp>
 #include <warden/session/login.hpp>
+#include <warden/session/pages.hpp>
+#include <warden/session/redirect.hpp>
 #include <warden/session/views.hpp>
 #include <warden/store/key_digest.hpp>
 #include <warden/store/memory_store.hpp>
@@ -63,6 +69,7 @@
 #include <warden/token/logout.hpp>
 #include <warden/token/obtain.hpp>
 #include <warden/token/tokens.hpp>
+#include <warden/view/static_files.hpp>
 
 #include <boost/json/serialize.hpp>
 

@@ -14,6 +14,8 @@ WARDEN_BUILD_PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev 
 # in the password cross-checks.
 WARDEN_TEST_PACKAGES=(catch2 libbenchmark-dev python3 python3-djangorestframework
                       python3-djangorestframework-simplejwt gunicorn python3-jwt python3-argon2 python3-bcrypt)
+# The browser tests' headless Chromium, its WebDriver and Selenium (tests/browser/).
+WARDEN_BROWSER_PACKAGES=(chromium chromium-driver python3-selenium)
 
 ensure_packages() {
     local missing=()

@@ -4,18 +4,37 @@
 //
 //   reference_site [--address A] [--port P] [--db PATH] [--jwt-key KEY] [--threads N]
 //                  [--tls-cert PEM --tls-key PEM]
+//                  [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]
+//                  [--cors-origin ORIGIN]... [--static-dir DIR]
+//
+// Beyond the DRF reference it serves what a browser needs (docs/browser.md): the login
+// and logout pages at /api-auth/, a single-page demo at / and its JWT-in-cookie twin at
+// /jwt/ (static files from --static-dir), the JWT cookie views under /api/token/cookie/
+// and the public keys at /.well-known/jwks.json.
 #include <warden.hpp>
 
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 using namespace warden;
 
 namespace site {
+
+/// The site's session authentication and CSRF checks look at the Origin header over
+/// plain HTTP too (Django 4.0's check): cookies are shared by every port of a host, so
+/// a page on another port of 127.0.0.1 could read the csrftoken cookie, and only the
+/// Origin header tells its requests apart (docs/browser.md).
+constexpr auto origin_check = csrf_origin_check::always;
+using session_auth = basic_session_auth<origin_check>;
+/// The access token from its HttpOnly cookie, CSRF checked, revocations honoured.
+using cookie_auth = jwt::basic_jwt_auth<jwt::auth_options{.check_revoked = true, .from_cookie = true, .csrf_origin = origin_check}>;
 
 /// The tutorial's DashboardAPI: the app's default authentication (session), login required.
 struct dashboard_api : api_view<permissions<is_authenticated>> {
@@ -37,7 +56,7 @@ struct jwt_profile_api : api_view<authentication<jwt::jwt_auth>, permissions<is_
 
 /// AnyAuthProfileAPI: Token first, then JWT, then session (the first names the challenge).
 struct any_profile_api
-    : api_view<authentication<token_auth, jwt::jwt_auth, session_auth>, permissions<is_authenticated>> {
+    : api_view<authentication<token_auth, jwt::jwt_auth, site::session_auth>, permissions<is_authenticated>> {
     static constexpr std::string_view name = "Any Auth Profile API";
     response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
 };
@@ -67,7 +86,7 @@ struct admin_api : api_view<authentication<token_auth>, permissions<is_admin_use
 };
 
 /// Anyone may read; only an authenticated user may write.
-struct notes_api : api_view<authentication<token_auth, session_auth>, permissions<is_authenticated_or_read_only>> {
+struct notes_api : api_view<authentication<token_auth, site::session_auth>, permissions<is_authenticated_or_read_only>> {
     static constexpr std::string_view name = "Notes API";
     response get(request&) { return json({{"notes", json_array({})}}); }
     response post(request& req) {
@@ -81,6 +100,23 @@ struct notes_api : api_view<authentication<token_auth, session_auth>, permission
 struct throttled_api : api_view<authentication<token_auth>, permissions<allow_any>, throttles<anon_rate<>, user_rate<>>> {
     static constexpr std::string_view name = "Throttled API";
     response get(request&) { return json({{"ok", true}}); }
+};
+
+/// The JWT page's profile: the access token from its cookie.
+struct cookie_profile_api : api_view<authentication<cookie_auth>, permissions<is_authenticated>> {
+    static constexpr std::string_view name = "Cookie Profile API";
+    response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
+};
+
+/// The JWT page's notes: a write needs the access cookie and the CSRF token.
+struct cookie_notes_api : api_view<authentication<cookie_auth>, permissions<is_authenticated>> {
+    static constexpr std::string_view name = "Cookie Notes API";
+    response post(request& req) {
+        static const boost::json::value empty = "";
+        auto it = req.data().find("text");
+        return json({{"created", it == req.data().end() ? empty : it->value()}, {"by", req.user().username}},
+                    http::status::created);
+    }
 };
 
 /// Staff switch a user's account on or off; a switched-off user's credentials stop working.
@@ -111,11 +147,18 @@ struct options {
     std::string jwt_key = "reference-jwt-signing-key-0123456789abcdef";
     unsigned threads = 0;
     std::string tls_cert, tls_key;
+    std::string jwt_private_key;                 // a PEM file: signs with RS256, ES256 or EdDSA
+    std::vector<std::string> jwt_verify_keys;    // PEM files: published and verifying too (rotation)
+    std::int64_t jwt_access_lifetime = 300;      // seconds
+    std::vector<std::string> cors_origins;
+    std::string static_dir = WARDEN_REFERENCE_SITE_STATIC;
 };
 
 constexpr const char* usage =
     "usage: reference_site [--address A] [--port P] [--db PATH] [--jwt-key KEY] [--threads N]\n"
-    "                      [--tls-cert PEM --tls-key PEM]\n";
+    "                      [--tls-cert PEM --tls-key PEM]\n"
+    "                      [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]\n"
+    "                      [--cors-origin ORIGIN]... [--static-dir DIR]\n";
 
 template <class Int>
 Int parse_number(std::string_view flag, std::string_view v, Int lo, Int hi) {
@@ -143,11 +186,45 @@ options parse(int argc, char** argv) {
         else if (a == "--threads") o.threads = parse_number<unsigned>(a, value(), 1, 256);
         else if (a == "--tls-cert") o.tls_cert = value();
         else if (a == "--tls-key") o.tls_key = value();
+        else if (a == "--jwt-private-key") o.jwt_private_key = value();
+        else if (a == "--jwt-verify-key") o.jwt_verify_keys.emplace_back(value());
+        else if (a == "--jwt-access-lifetime") o.jwt_access_lifetime = parse_number<std::int64_t>(a, value(), 1, 86400);
+        else if (a == "--cors-origin") o.cors_origins.emplace_back(value());
+        else if (a == "--static-dir") o.static_dir = value();
         else throw std::invalid_argument("unknown argument " + std::string(a));
     }
+    if (!o.jwt_verify_keys.empty() && o.jwt_private_key.empty())
+        throw std::invalid_argument("--jwt-verify-key needs --jwt-private-key");
     if (o.jwt_key.empty()) throw std::invalid_argument("--jwt-key must not be empty");
     if (o.tls_cert.empty() != o.tls_key.empty()) throw std::invalid_argument("--tls-cert and --tls-key go together");
     return o;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw std::invalid_argument("cannot read " + path);
+    std::ostringstream text;
+    text << f.rdbuf();
+    return text.str();
+}
+
+/// The site's JWT keys: HS256 with --jwt-key, or the private key of --jwt-private-key
+/// (its algorithm from its type) with the keys of --jwt-verify-key published beside it,
+/// each named by its RFC 7638 thumbprint.
+jwt::key_service jwt_keys(const options& o) {
+    jwt::settings cfg = simple_jwt();
+    cfg.access_token_lifetime = std::chrono::seconds(o.jwt_access_lifetime);
+    if (o.jwt_private_key.empty()) return jwt::key_service::hs256(o.jwt_key, cfg);
+    auto load = [](const std::string& path) {
+        std::string pem = read_file(path);
+        std::error_code ec;
+        auto alg = jwt::implied_algorithm(pem, ec);
+        if (!alg) throw std::invalid_argument(path + ": " + ec.message() + " (expected an RSA, EC P-256/384/521 or Ed25519 key)");
+        return jwt::key::from_pem(*alg, pem);
+    };
+    std::vector<jwt::key> published;
+    for (const auto& path : o.jwt_verify_keys) published.push_back(load(path));
+    return jwt::key_service::from_keys(cfg, load(o.jwt_private_key), std::move(published));
 }
 
 // alice, bob (staff), carol, dave (inactive): ids 1-4, as the DRF reference seeds them.
@@ -187,10 +264,19 @@ int main(int argc, char** argv) {
     // The DRF reference's DEFAULT_THROTTLE_RATES.
     s.throttle_rates.try_emplace("anon", "3/minute");
     s.throttle_rates.try_emplace("user", "5/minute");
+    // --cors-origin: that origin may call the API routes, with the user's cookies, and
+    // post to them with the CSRF token (so it is a trusted origin of the CSRF checks).
+    for (const auto& o : opt.cors_origins) {
+        s.cors.allowed_origins.push_back(o);
+        s.csrf.trusted_origins.push_back(o);
+    }
+    s.cors.allow_credentials = true;
+    s.cors.urls_regex = "^/api/.*$";
     try {
         sqlite_store db{opt.db};
         site::seed(db, s);
-        auto web = app<defaults<parsers<json_parser, form_parser>, authentication<session_auth>>,
+        static_files assets{opt.static_dir};
+        auto web = app<defaults<parsers<json_parser, form_parser>, authentication<site::session_auth>>,
                        route<"/api/dashboard/", site::dashboard_api>,
                        route<"/api/profile/", site::profile_api>,
                        route<"/api/jwt/profile/", site::jwt_profile_api>,
@@ -208,8 +294,19 @@ int main(int argc, char** argv) {
                        route<"/api/token/", jwt::basic_token_obtain_pair<site::jwt_parsers>>,
                        route<"/api/token/refresh/", jwt::basic_token_refresh<site::jwt_parsers>>,
                        route<"/api/token/verify/", jwt::basic_token_verify<site::jwt_parsers>>,
-                       route<"/api/token/blacklist/", jwt::basic_token_blacklist<site::jwt_parsers>>>(
-            db, s, jwt::key_service::hs256(opt.jwt_key, site::simple_jwt()));
+                       route<"/api/token/blacklist/", jwt::basic_token_blacklist<site::jwt_parsers>>,
+                       // What a browser needs (docs/browser.md).
+                       route<"/", static_file<"index.html">>,
+                       route<"/jwt/", static_file<"jwt.html">>,
+                       route<"/static/<path:name>", static_directory>,
+                       route<"/api-auth/login/", basic_login_page<site::origin_check>>,
+                       route<"/api-auth/logout/", basic_logout_page<site::origin_check>>,
+                       route<"/.well-known/jwks.json", jwt::jwks_view>,
+                       route<"/api/token/cookie/", jwt::cookie_token_obtain>,
+                       route<"/api/token/cookie/refresh/", jwt::basic_cookie_token_refresh<site::origin_check>>,
+                       route<"/api/token/cookie/logout/", jwt::basic_cookie_logout<site::origin_check>>,
+                       route<"/api/cookie/profile/", site::cookie_profile_api>,
+                       route<"/api/cookie/notes/", site::cookie_notes_api>>(db, s, site::jwt_keys(opt), assets);
 
         server_options so;
         so.address = opt.address;
@@ -227,6 +324,8 @@ int main(int argc, char** argv) {
                   << "  curl -s " << base << "/api/basic/profile/ -u alice:alice-pass\n"
                   << "  curl -s " << base << "/api/admin/ -H 'Authorization: Token KEY_OF_BOB'\n"
                   << "  curl -s -X POST " << base << "/api/token-auth/logout/ -H 'Authorization: Token KEY'\n"
+                  << "in a browser: " << base << "/ (session), " << base << "/jwt/ (JWT in cookies), " << base
+                  << "/api-auth/login/\n"
                   << "stop with Ctrl-C\n"
                   << std::flush;
         // The access log goes to stderr from a writer thread: no write(2) on the I/O threads.

@@ -17,6 +17,7 @@
 #include <warden/view.hpp>
 
 #include <warden/app/app.hpp>
+#include <warden/app/cors.hpp>
 #include <warden/app/route.hpp>
 #include <warden/app/router.hpp>
 #include <warden/app/services.hpp>

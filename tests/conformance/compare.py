@@ -37,7 +37,8 @@ of saved values per server. A step (every key but the method is optional):
    "no_cookies": true,                         or none sent at all
    "compare": ["status", "headers", "cookies", "json"],     the default; "headers" may
                                                be narrowed to "www-authenticate", "allow",
-                                               "retry-after", "content-type"
+                                               "retry-after", "content-type"; "location"
+                                               (exact) is compared only when named
    "json_keys_only": true,                     compare the JSON's structure and types only
    "json_ignore": ["description"],             these paths: type only
    "json_match": {"detail": "^... in (?P<n>\\d+) seconds?\\.$"},
@@ -83,6 +84,7 @@ import uuid
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 COMPARED_HEADERS = ("www-authenticate", "allow", "retry-after", "content-type")
+OPTIONAL_HEADERS = ("location",)   # compared only where a step names them in "compare"
 DEFAULT_COMPARE = ("status", "headers", "cookies", "json")
 MULTIPART_BOUNDARY = "wardenconformanceboundary7MA4YWxkTrZu0gW"
 VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -502,13 +504,13 @@ def header_view(headers, names):
 
 def response_view(resp, step):
     what = step.get("compare", DEFAULT_COMPARE)
-    unknown = set(what) - set(DEFAULT_COMPARE) - set(COMPARED_HEADERS)
+    unknown = set(what) - set(DEFAULT_COMPARE) - set(COMPARED_HEADERS) - set(OPTIONAL_HEADERS)
     if unknown:
         raise ScenarioError("compare: unknown aspect(s) %s" % ", ".join(sorted(unknown)))
     out = {}
     if "status" in what:
         out["status"] = resp["status"]
-    names = [h for h in COMPARED_HEADERS if "headers" in what or h in what]
+    names = [h for h in COMPARED_HEADERS if "headers" in what or h in what] + [h for h in OPTIONAL_HEADERS if h in what]
     if names:
         out["headers"] = header_view(resp["headers"], names)
     if "cookies" in what:

@@ -4,6 +4,7 @@
 #ifndef WARDEN_APP_APP_HPP
 #define WARDEN_APP_APP_HPP
 
+#include <warden/app/cors.hpp>
 #include <warden/app/detail/app.hpp>
 #include <warden/app/route.hpp>
 #include <warden/app/router.hpp>
@@ -83,7 +84,7 @@ public:
 
     template <class... Args>
     explicit basic_app(warden::settings s, Args&&... services)
-        : ctx_(prepare(std::move(s)), std::forward<Args>(services)...) {
+        : ctx_(prepare(std::move(s)), std::forward<Args>(services)...), cors_(ctx_.settings().cors) {
         check_services(policies{});
         (check_at_start<Routes>(), ...);
     }
@@ -94,6 +95,8 @@ public:
     Ctx& context() noexcept { return ctx_; }
     const warden::settings& settings() const noexcept { return ctx_.settings(); }
     warden::clock& clock() noexcept { return ctx_.clock(); }
+    /// The app's CORS policy, built from `settings().cors` (off unless an origin is allowed).
+    const cors_policy& cors() const noexcept { return cors_; }
     /// The app's shared policy instances (one per policy type its routes use).
     const registry_type& registry() const noexcept { return ctx_.registry(); }
 
@@ -140,6 +143,9 @@ public:
         request req{msg, info};
         try {
             if (auto refused = check_origin_facts(req)) return detail::finish_response(std::move(*refused), req, {}, arena);
+            // CORS before routing, as django-cors-headers' middleware: a preflight is
+            // answered here, without authentication; other requests get its headers.
+            if (cors_.apply(req)) return detail::finish_response(response{http::status::ok}, req, {}, arena);
             route_match decoded;
             if (!plan.routed) decoded = router_type::match(req.path());
             const route_match& m = plan.routed ? plan.match : decoded;
@@ -253,6 +259,7 @@ private:
 
     Ctx ctx_;
     bool allowed_any_host_ = std::ranges::find(ctx_.settings().allowed_hosts, "*") != ctx_.settings().allowed_hosts.end();
+    cors_policy cors_;
 };
 
 /// Builds an app from routes and optional defaults (template arguments) and services

@@ -206,6 +206,11 @@ public:
     void add_response_header(http::field f, std::string value) {
         response_headers_.push_back({f, {}, std::move(value)});
     }
+    /// Queues a header by name (for names Beast has no `http::field` for).
+    void add_response_header(std::string_view name, std::string value) {
+        auto f = http::string_to_field(name);
+        response_headers_.push_back({f, f == http::field::unknown ? std::string(name) : std::string{}, std::move(value)});
+    }
     /// Headers queued for the response.
     const header_list& response_headers() const noexcept { return response_headers_; }
 

@@ -20,6 +20,8 @@ struct throttle_counters_tag {};
 struct jwt_keys_tag {};
 /// JWT outstanding/blacklisted token records.
 struct jwt_blacklist_tag {};
+/// A fixed set of files served as they are (warden/view/static_files.hpp).
+struct static_files_tag {};
 
 /// What a service provides: `using provides = warden::provides<users_tag, tokens_tag>;`.
 template <class... Tags>

@@ -96,12 +96,56 @@ struct settings {
         std::uint32_t iterations = 1'000'000;
     } password;
 
+    /// The login and logout pages (warden/session/pages.hpp).
+    struct login_settings {
+        /// Where a login goes when the request names no safe `next` (Django's
+        /// LOGIN_REDIRECT_URL; Django's default is "/accounts/profile/").
+        std::string redirect_url = "/";
+        /// Where a logout goes when the request names no safe `next` (LOGOUT_REDIRECT_URL).
+        std::string logout_redirect_url = "/";
+    } login;
+
+    /// Cross-origin resource sharing, as django-cors-headers' CORS_* settings
+    /// (warden/app/cors.hpp). Off by default: with no allowed origin, no regex and
+    /// `allow_all_origins` false, the app adds no CORS header and answers no preflight.
+    struct cors_settings {
+        /// Origins (`scheme://host[:port]`, or "null") whose requests may read
+        /// responses (CORS_ALLOWED_ORIGINS).
+        std::vector<std::string> allowed_origins;
+        /// Regular expressions matched at the start of the Origin header, as Python's
+        /// `re.match` (CORS_ALLOWED_ORIGIN_REGEXES); end them with `$`.
+        std::vector<std::string> allowed_origin_regexes;
+        /// Every origin (CORS_ALLOW_ALL_ORIGINS): `Access-Control-Allow-Origin: *`.
+        /// Refused together with `allow_credentials`.
+        bool allow_all_origins = false;
+        /// `Access-Control-Allow-Credentials: true`: the browser sends cookies and
+        /// lets the page read the answer (CORS_ALLOW_CREDENTIALS).
+        bool allow_credentials = false;
+        /// Request headers a preflight allows (CORS_ALLOW_HEADERS).
+        std::vector<std::string> allow_headers{"accept", "authorization", "content-type", "user-agent", "x-csrftoken",
+                                               "x-requested-with"};
+        /// Methods a preflight allows (CORS_ALLOW_METHODS).
+        std::vector<std::string> allow_methods{"DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"};
+        /// Response headers a page may read beyond the simple ones (CORS_EXPOSE_HEADERS).
+        std::vector<std::string> expose_headers;
+        /// Seconds a browser may cache a preflight's answer; 0 sends no Max-Age
+        /// (CORS_PREFLIGHT_MAX_AGE).
+        std::int64_t preflight_max_age = 86400;
+        /// The paths CORS applies to: a regular expression matched at the start of the
+        /// path (CORS_URLS_REGEX), e.g. "^/api/.*$".
+        std::string urls_regex = "^.*$";
+        /// Answer `Access-Control-Request-Private-Network: true` with
+        /// `Access-Control-Allow-Private-Network: true` (CORS_ALLOW_PRIVATE_NETWORK).
+        bool allow_private_network = false;
+    } cors;
+
     /// The defaults, with the values the environment sets replacing them:
     /// WARDEN_SECRET_KEY, WARDEN_APPEND_SLASH (0/1), WARDEN_NUM_PROXIES,
     /// WARDEN_ALLOWED_HOSTS (comma-separated), WARDEN_SECURE_PROXY_SSL_HEADER (Header=value),
     /// WARDEN_THROTTLE_RATES ("anon=3/minute,user=5/minute"), WARDEN_TOKEN_TTL (seconds),
     /// WARDEN_TOKEN_MAX_PER_USER, WARDEN_SESSION_COOKIE_AGE, WARDEN_SESSION_COOKIE_SECURE,
-    /// WARDEN_CSRF_TRUSTED_ORIGINS (comma-separated), WARDEN_PASSWORD_ITERATIONS.
+    /// WARDEN_CSRF_TRUSTED_ORIGINS (comma-separated), WARDEN_PASSWORD_ITERATIONS,
+    /// WARDEN_CORS_ALLOWED_ORIGINS (comma-separated).
     /// @throws std::invalid_argument naming the variable when a value is malformed.
     static settings from_env() {
         settings s;
@@ -165,6 +209,7 @@ struct settings {
         s.session.cookie_age = number("WARDEN_SESSION_COOKIE_AGE", 1, INT64_C(1) << 40, s.session.cookie_age);
         s.session.cookie_secure = flag("WARDEN_SESSION_COOKIE_SECURE", s.session.cookie_secure);
         each_item(env("WARDEN_CSRF_TRUSTED_ORIGINS"), [&](std::string_view item) { s.csrf.trusted_origins.emplace_back(item); });
+        each_item(env("WARDEN_CORS_ALLOWED_ORIGINS"), [&](std::string_view item) { s.cors.allowed_origins.emplace_back(item); });
         s.password.iterations = static_cast<std::uint32_t>(
             number("WARDEN_PASSWORD_ITERATIONS", 1, 100'000'000, s.password.iterations));
         return s;

@@ -31,6 +31,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/json/object.hpp>
 
+#include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -125,6 +126,28 @@ verdict enforce(request& req, const settings& s, const config& cfg, csrf_origin_
     }
     f.request_token = field.empty() ? req.header(s.csrf.header_name) : std::string_view(field);
     return check_token(f);
+}
+
+/// `enforce` as an authenticator runs it, mapped to DRF's answers: empty when the
+/// request passes, else the failure (403 `{"detail": "CSRF Failed: ..."}`, or the
+/// body's parse error, 415 or 400).
+///
+/// @param cfg the configuration built at start (`config_from`); null for a policy used
+///        outside an app, which builds it from `s` now and refuses the request when
+///        `s.csrf.trusted_origins` is malformed.
+template <class Body>
+std::optional<api_error> refuse(request& req, const settings& s, const config* cfg, csrf_origin_check origin, Body& body) {
+    std::optional<config> local;
+    if (!cfg) {
+        try {
+            cfg = &local.emplace(config_from(s, origin));
+        } catch (const std::exception&) {
+            return errors::permission_denied(std::string(drf_reason_prefix) + "the trusted origins are misconfigured.");
+        }
+    }
+    std::optional<api_error> parse_error;
+    if (auto v = enforce(req, s, *cfg, origin, body, parse_error); !v.ok()) return drf_failure(v);
+    return parse_error;
 }
 
 } // namespace csrf

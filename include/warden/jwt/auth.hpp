@@ -1,7 +1,8 @@
 /// @file
 /// `jwt_auth`: simplejwt's JWTAuthentication (`Authorization: Bearer <JWT>`), and
 /// `jwt_stateless_auth`, its JWTStatelessUserAuthentication (the user comes from the
-/// token's claims, no store lookup).
+/// token's claims, no store lookup), and `cookie_auth`, the same with the token in an
+/// HttpOnly cookie.
 #ifndef WARDEN_JWT_AUTH_HPP
 #define WARDEN_JWT_AUTH_HPP
 
@@ -12,6 +13,7 @@
 #include <warden/core/identity.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/service_tags.hpp>
+#include <warden/csrf/enforce.hpp>
 #include <warden/jwt/blacklist.hpp>
 #include <warden/jwt/jwt.hpp>
 #include <warden/jwt/key_service.hpp>
@@ -23,6 +25,7 @@
 #include <boost/json/value.hpp>
 
 #include <charconv>
+#include <concepts>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -45,6 +48,14 @@ struct auth_options {
     /// revoked with `jwt::revoke()` are refused until they expire. Costs one store
     /// lookup per request and makes the authenticator need the blacklist store.
     bool check_revoked = false;
+    /// Read the access token from the HttpOnly cookie `settings.cookies.access_name`
+    /// instead of the `Authorization` header (warden/jwt/cookies.hpp). A cookie is
+    /// sent by the browser on its own, so, as for sessions, an unsafe request it
+    /// authenticates must pass Django's CSRF checks (with `csrf_origin`), and there is
+    /// no challenge: a view whose first authenticator this is answers 403, not 401.
+    bool from_cookie = false;
+    /// The CSRF origin policy of `from_cookie` (as `basic_session_auth`'s).
+    csrf_origin_check csrf_origin = csrf_origin_check::https_only;
 };
 
 namespace detail {
@@ -161,13 +172,26 @@ public:
         services<jwt_keys_tag, users_tag, jwt_blacklist_tag>>;
     static constexpr std::string_view scheme = "jwt";
 
-    /// `Bearer realm="api"` (the first of AUTH_HEADER_TYPES).
+    basic_jwt_auth() = default;
+
+    /// Configured once from the app context (`from_cookie` only): parses the CSRF
+    /// trusted origins. @throws std::invalid_argument naming a malformed entry of
+    /// `settings.csrf.trusted_origins`.
     template <class Ctx>
+        requires(Options.from_cookie && requires(const Ctx& c) { { c.settings() } -> std::convertible_to<const warden::settings&>; })
+    explicit basic_jwt_auth(const Ctx& ctx)
+        : csrf_(std::make_shared<const csrf::config>(csrf::config_from(ctx.settings(), Options.csrf_origin))) {}
+
+    /// `Bearer realm="api"` (the first of AUTH_HEADER_TYPES); none when `from_cookie`.
+    template <class Ctx>
+        requires(!Options.from_cookie)
     std::string challenge(const Ctx& ctx) const {
         return ctx.template get<jwt_keys_tag>().challenge();
     }
 
+    /// The token of the `Authorization` header (see the class comment).
     template <class Ctx>
+        requires(!Options.from_cookie)
     auth_result authenticate(request& req, Ctx& ctx) const {
         const key_service& k = ctx.template get<jwt_keys_tag>();
         const settings& cfg = k.config();
@@ -176,9 +200,35 @@ public:
         if (words.count != 2)
             return auth_result::failure(detail::simplejwt_failure("Authorization header must contain two space-delimited values",
                                                                   "bad_authorization_header"));
+        return authenticate_token(words.second, ctx, k);
+    }
+
+    /// The token of the access cookie (`from_cookie`): no cookie (or an empty one) is
+    /// no credentials; a token is checked as a header's is; then an unsafe request
+    /// must pass Django's CSRF checks (`csrf::enforce`, the form field read through
+    /// `body`): 403 `{"detail": "CSRF Failed: ..."}` otherwise.
+    template <class Ctx, class Body>
+        requires(Options.from_cookie)
+    auth_result authenticate(request& req, Ctx& ctx, Body& body) const {
+        const key_service& k = ctx.template get<jwt_keys_tag>();
+        auto raw = req.find_cookie(k.config().cookies.access_name);
+        if (!raw || raw->empty()) return auth_result::none();
+        auth_result r = authenticate_token(*raw, ctx, k);
+        if (!r.succeeded()) return r;
+        if (auto refused = csrf::refuse(req, ctx.settings(), csrf_.get(), Options.csrf_origin, body))
+            return auth_result::failure(std::move(*refused));
+        return r;
+    }
+
+    /// Checks `raw` as simplejwt's `get_validated_token` and `get_user` do (every
+    /// token type of AUTH_TOKEN_CLASSES, the blacklist, the user), wherever the token
+    /// came from.
+    template <class Ctx>
+    static auth_result authenticate_token(std::string_view raw, Ctx& ctx, const key_service& k) {
+        const settings& cfg = k.config();
         const auto now = ctx.clock().now();
         claims c;
-        std::error_code decoded = k.backend().decode(words.second, c, now);
+        std::error_code decoded = k.backend().decode(raw, c, now);
         std::optional<boost::json::array> messages;
         bool valid = false;
         for (token_type t : cfg.auth_token_types) {
@@ -272,6 +322,10 @@ private:
         u.is_active = true;
         return true;
     }
+
+    // The CSRF checks' configuration of a cookie authenticator (nothing otherwise).
+    struct no_state {};
+    [[no_unique_address]] std::conditional_t<Options.from_cookie, std::shared_ptr<const csrf::config>, no_state> csrf_;
 };
 
 /// simplejwt's JWTAuthentication: the user is loaded from the user store.
@@ -283,6 +337,12 @@ using jwt_stateless_auth = basic_jwt_auth<auth_options{.stateless = true}>;
 
 /// `jwt_auth` that also refuses access tokens revoked with `jwt::revoke()`.
 using revocable_jwt_auth = basic_jwt_auth<auth_options{.check_revoked = true}>;
+
+/// The JWT-in-cookie authenticator: the access token from the HttpOnly cookie
+/// `settings.cookies.access_name`, CSRF enforced on the unsafe requests it
+/// authenticates, revoked tokens refused (the cookie logout revokes the access token
+/// it clears). See warden/jwt/cookies.hpp for the views that set the cookies.
+using cookie_auth = basic_jwt_auth<auth_options{.check_revoked = true, .from_cookie = true}>;
 
 } // namespace warden::jwt
 

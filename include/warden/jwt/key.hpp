@@ -22,8 +22,10 @@
 #ifndef WARDEN_JWT_KEY_HPP
 #define WARDEN_JWT_KEY_HPP
 
+#include <warden/crypto/base64.hpp>
 #include <warden/crypto/compare.hpp>
 #include <warden/crypto/detail/openssl.hpp>
+#include <warden/crypto/digest.hpp>
 #include <warden/crypto/hmac.hpp>
 #include <warden/jwt/algorithm.hpp>
 #include <warden/jwt/detail/asym.hpp>
@@ -35,8 +37,10 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 
 #include <memory>
@@ -197,6 +201,29 @@ public:
         key k = *this;
         k.kid_ = std::move(kid);
         return k;
+    }
+
+    /// The public half of this key as the members of a JWK, in RFC 7638's order:
+    /// `e`, `kty`, `n` (RSA); `crv`, `kty`, `x`, `y` (EC); `crv`, `kty`, `x` (OKP). A
+    /// private member is never read, so a private key gives its public JWK.
+    /// @return `errc::key_type_mismatch` for an HMAC key (a shared secret is never
+    ///         published), `errc::no_key` for an empty key.
+    std::error_code public_jwk(boost::json::object& out) const {
+        if (!impl_) return errc::no_key;
+        if (impl_->mac || !impl_->pkey) return errc::key_type_mismatch;
+        return detail::public_jwk_members(impl_->pkey.get(), impl_->alg, out);
+    }
+
+    /// The key's RFC 7638 JWK thumbprint: base64url of the SHA-256 of its public JWK's
+    /// required members (`public_jwk`) as compact JSON. A stable `kid` for the key.
+    /// @return as `public_jwk`.
+    std::error_code thumbprint(std::string& out) const {
+        boost::json::object members;
+        if (auto ec = public_jwk(members)) return ec;
+        crypto::sha256_digest d;
+        if (crypto::sha256(boost::json::serialize(members), d)) return errc::openssl_failure;
+        out = crypto::base64url_encode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+        return {};
     }
 
     /// True when the key holds private material (or an HMAC secret) and may sign.
@@ -376,6 +403,47 @@ private:
     std::shared_ptr<const detail::key_impl> impl_;
     std::string kid_;
 };
+
+/// The algorithm a public-key's type implies, for configuration that names a key file
+/// and no algorithm: RS256 for RSA, ES256, ES384 or ES512 for an EC key on P-256,
+/// P-384 or P-521, EdDSA for Ed25519. `text` is PEM (a key or a certificate) or DER.
+/// The key is then built with that algorithm (`key::load`), which checks it fully.
+/// @return the algorithm, or empty with `ec` set: `errc::bad_key` when the text is no
+///         key, `errc::encrypted_key`, `errc::unsupported_algorithm` for other types
+///         (DSA, Ed448, other curves).
+/// @code
+/// std::error_code ec;
+/// auto alg = warden::jwt::implied_algorithm(pem, ec);
+/// if (alg) signing = warden::jwt::key::from_pem(*alg, pem);
+/// @endcode
+inline std::optional<algorithm> implied_algorithm(std::string_view text, std::error_code& ec) {
+    ec = {};
+    if (text.find("-----BEGIN ENCRYPTED") != std::string_view::npos ||
+        text.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos) {
+        ec = errc::encrypted_key;
+        return std::nullopt;
+    }
+    const bool pem = text.find("-----BEGIN ") != std::string_view::npos;
+    crypto::detail::pkey_ptr pkey = text.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos
+                                        ? detail::pkey_from_certificate(text)
+                                        : detail::decode_pkey(text, pem ? "PEM" : "DER");
+    if (!pkey) {
+        ec = errc::bad_key;
+        return std::nullopt;
+    }
+    if (EVP_PKEY_is_a(pkey.get(), "RSA")) return algorithm::rs256;
+    if (EVP_PKEY_is_a(pkey.get(), "ED25519")) return algorithm::eddsa;
+    if (EVP_PKEY_is_a(pkey.get(), "EC")) {
+        char group[64] = {};
+        std::size_t len = 0;
+        if (EVP_PKEY_get_utf8_string_param(pkey.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) == 1) {
+            for (algorithm a : {algorithm::es256, algorithm::es384, algorithm::es512})
+                if (std::string_view(group, len) == detail::ec_group_name(a)) return a;
+        }
+    }
+    ec = errc::unsupported_algorithm;
+    return std::nullopt;
+}
 
 /// True when `secret` is one of the lines of `list` (for example the contents of a
 /// weak-secrets file such as vectors/weak_hmac_secrets.txt): a secret that has been

@@ -16,6 +16,7 @@
 #ifndef WARDEN_JWT_KEY_SERVICE_HPP
 #define WARDEN_JWT_KEY_SERVICE_HPP
 
+#include <warden/core/detail/etag.hpp>
 #include <warden/core/service_tags.hpp>
 #include <warden/jwt/algorithm.hpp>
 #include <warden/jwt/error.hpp>
@@ -31,6 +32,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace warden::jwt {
 
@@ -67,7 +69,7 @@ public:
     /// Keys from `s.alg`, `s.signing_key` and `s.verifying_key` (see `jwt::settings`).
     /// @throws std::system_error (a `jwt::errc`) for unusable keys,
     ///         std::invalid_argument for unusable settings.
-    explicit key_service(settings s) : backend_(make_backend(std::move(s))) {}
+    explicit key_service(settings s) : backend_(make_backend(std::move(s))) { publish(); }
 
     /// Keys built by the caller: `signing` (may be empty on a verify-only service) and a
     /// verifying key set (each key bound to its own algorithm; selected by `kid`).
@@ -75,6 +77,7 @@ public:
         check_settings(s);
         if (verifying.empty()) throw std::system_error(make_error_code(errc::no_key), "warden::jwt::key_service");
         backend_ = std::make_shared<const token_backend>(std::move(s), std::move(signing), std::move(verifying));
+        publish();
     }
 
     /// An HMAC service: `secret` is SIMPLE_JWT's SIGNING_KEY (raw bytes; at least as long
@@ -113,6 +116,52 @@ public:
         key_set set = key_set::from_jwks(jwks, opt);
         return key_service(std::move(s), std::move(signing), std::move(set));
     }
+
+    /// A service whose keys others verify with (JWKS) and that rotates keys:
+    /// `signing` signs (may be empty on a verify-only service), and it and every key of
+    /// `published` verify tokens and are published by `jwks()` (the signing key first).
+    /// A key without a `kid` gets its RFC 7638 thumbprint as `kid`, so every token
+    /// names its key in its header and the JWK Set lists the key under that name.
+    ///
+    /// Rotation (docs/jwt.md): publish the next key first (`from_keys(s, current,
+    /// {next})`), wait `s.jwks_max_age` so every consumer has it, then sign with it
+    /// (`from_keys(s, next, {current})`: tokens signed with the old key still verify
+    /// by its kid), and remove the old key once its last token has expired
+    /// (`from_keys(s, next)`: a token naming it is then refused).
+    ///
+    /// @throws std::system_error (a `jwt::errc`) for an HMAC key without a `kid`, two
+    ///         keys with the same `kid`, HMAC and public keys mixed, or no key at all;
+    ///         std::invalid_argument for unusable settings.
+    /// @code
+    /// auto k = warden::jwt::key_service::from_keys(cfg, warden::jwt::key::from_pem(alg, current_pem),
+    ///                                              {warden::jwt::key::from_pem(alg, next_public_pem)});
+    /// @endcode
+    static key_service from_keys(settings s, key signing, std::vector<key> published = {}) {
+        key_set verifying;
+        auto named = [](key k) {
+            if (!k.kid().empty()) return k;
+            std::string kid;
+            if (auto ec = k.thumbprint(kid)) throw std::system_error(ec, "warden::jwt::key_service: a key without a kid");
+            return k.with_kid(std::move(kid));
+        };
+        if (signing) {
+            signing = named(std::move(signing));
+            s.alg = signing.alg();
+            if (auto ec = verifying.add(signing)) throw std::system_error(ec, "warden::jwt::key_service");
+        }
+        for (auto& k : published) {
+            k = named(std::move(k));
+            if (signing && k.kid() == signing.kid() && same_public_key(k, signing)) continue;   // listed again
+            if (auto ec = verifying.add(std::move(k))) throw std::system_error(ec, "warden::jwt::key_service");
+        }
+        return key_service(std::move(s), std::move(signing), std::move(verifying));
+    }
+
+    /// The public JWK Set of the verifying keys (`key_set::to_public_jwks`), built once:
+    /// what `jwt::jwks_view` serves. `{"keys":[]}` for an HMAC service.
+    const std::string& jwks() const noexcept { return published_->json; }
+    /// The entity tag of `jwks()`.
+    const std::string& jwks_etag() const noexcept { return published_->etag; }
 
     /// The backend: encode, decode and validate tokens with these keys and settings.
     const token_backend& backend() const noexcept { return *backend_; }
@@ -167,7 +216,24 @@ private:
         return text.str();
     }
 
+    static bool same_public_key(const key& a, const key& b) {
+        std::string ta, tb;
+        return !a.thumbprint(ta) && !b.thumbprint(tb) && ta == tb;
+    }
+
+    struct published_keys {
+        std::string json, etag;
+    };
+
+    void publish() {
+        auto p = std::make_shared<published_keys>();
+        if (auto ec = backend_->verifying_keys().to_public_jwks(p->json)) throw std::system_error(ec, "warden::jwt::key_service");
+        p->etag = warden::detail::entity_tag(p->json);
+        published_ = std::move(p);
+    }
+
     std::shared_ptr<const token_backend> backend_;
+    std::shared_ptr<const published_keys> published_;
 };
 
 } // namespace warden::jwt

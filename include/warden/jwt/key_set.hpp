@@ -8,12 +8,16 @@
 #include <warden/jwt/error.hpp>
 #include <warden/jwt/key.hpp>
 
+#include <boost/json/array.hpp>
 #include <boost/json/monotonic_resource.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <initializer_list>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -166,6 +170,41 @@ public:
         if (keys_.size() == 1 && keys_.front().kid().empty()) return &keys_.front();
         ec = errc::unknown_kid;
         return nullptr;
+    }
+
+    /// The public JWK Set of this set (RFC 7517 section 5), for publishing at
+    /// `/.well-known/jwks.json`: `{"keys":[...]}` with one JWK per RSA, EC or Ed25519
+    /// key, in the set's order, each `{"kty", "use": "sig", "alg", "kid", ...}` and its
+    /// public members only (`key::public_jwk`). A key without a `kid` is listed under
+    /// its RFC 7638 thumbprint. HMAC secrets are never listed, nor keys that may not
+    /// verify.
+    /// @return `errc::openssl_failure` if a public key cannot be read (`out` is then
+    ///         unspecified).
+    std::error_code to_public_jwks(std::string& out) const {
+        boost::json::array list;
+        for (const auto& k : keys_) {
+            boost::json::object members;
+            if (!k.can_verify()) continue;
+            if (auto ec = k.public_jwk(members)) {
+                if (ec == errc::key_type_mismatch) continue;   // an HMAC secret
+                return ec;
+            }
+            std::string kid(k.kid());
+            if (kid.empty())
+                if (auto ec = k.thumbprint(kid)) return ec;
+            boost::json::object jwk;
+            jwk["kty"] = members["kty"];
+            jwk["use"] = "sig";
+            jwk["alg"] = to_string(k.alg());
+            jwk["kid"] = kid;
+            for (const auto& m : members)
+                if (m.key() != "kty") jwk[m.key()] = m.value();
+            list.emplace_back(std::move(jwk));
+        }
+        boost::json::object doc;
+        doc["keys"] = std::move(list);
+        out = boost::json::serialize(doc);
+        return {};
     }
 
     std::size_t size() const noexcept { return keys_.size(); }

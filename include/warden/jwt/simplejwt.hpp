@@ -21,6 +21,7 @@
 #ifndef WARDEN_JWT_SIMPLEJWT_HPP
 #define WARDEN_JWT_SIMPLEJWT_HPP
 
+#include <warden/core/cookie.hpp>
 #include <warden/crypto/random.hpp>
 #include <warden/jwt/algorithm.hpp>
 #include <warden/jwt/error.hpp>
@@ -105,6 +106,29 @@ struct settings {
     bool allow_short_hmac_key = false;
     /// Size, nesting and header policy of token parsing.
     verify_options jws{};
+
+    /// The cookies of the JWT-in-cookie flow (`jwt::cookie_auth` and the cookie views,
+    /// warden/jwt/cookies.hpp; simplejwt's AUTH_COOKIE proposal, PR 157). Both are
+    /// HttpOnly, so no script reads them, and Secure over TLS (or always, `secure`).
+    struct cookie_settings {
+        /// The access token's cookie, sent to every path under `access_path`.
+        std::string access_name = "access_token";
+        std::string access_path = "/";
+        warden::same_site access_same_site = warden::same_site::lax;
+        /// The refresh token's cookie, sent only to the refresh and logout views:
+        /// `refresh_path` is the path both are routed under.
+        std::string refresh_name = "refresh_token";
+        std::string refresh_path = "/api/token/cookie/";
+        warden::same_site refresh_same_site = warden::same_site::strict;
+        /// The cookies' Domain (empty: this host only).
+        std::string domain;
+        /// Secure even over plain HTTP (they are Secure over TLS anyway).
+        bool secure = false;
+    } cookies;
+
+    /// How long caches may keep the JWK Set (`jwt::jwks_view`'s `Cache-Control:
+    /// max-age`): a key published now is certainly seen by every consumer after this.
+    std::chrono::seconds jwks_max_age = std::chrono::hours(1);
 };
 
 /// The error `code` simplejwt puts in every InvalidToken body.

@@ -93,12 +93,9 @@ struct basic_token_obtain_pair : api_view<authentication<>, permissions<>, throt
     response post(request& req, Ctx& ctx) {
         const key_service& k = ctx.template get<jwt_keys_tag>();
         std::optional<response> refused;
-        auto u = detail::obtain_user(req, ctx, k, refused);
-        if (!u) return std::move(*refused);
-        token refresh = detail::issue_for(token_type::refresh, *u, k, ctx);
-        std::string r = k.encode(refresh), a = k.encode(refresh.access_token(k.config()));
-        detail::update_last_login(*u, k.config(), ctx);
-        return json({{"refresh", r}, {"access", a}});
+        auto issued = detail::obtain_pair(req, ctx, k, refused);
+        if (!issued) return std::move(*refused);
+        return json({{"refresh", issued->refresh}, {"access", issued->access}});
     }
 
     response options(request&) {
@@ -120,25 +117,13 @@ struct basic_token_refresh : api_view<authentication<>, permissions<>, Parsers> 
     template <class Ctx>
     response post(request& req, Ctx& ctx) {
         const key_service& k = ctx.template get<jwt_keys_tag>();
-        const settings& cfg = k.config();
         claims c;
         if (auto refused = detail::read_posted_token(req, ctx, k, "refresh", token_type::refresh, c)) return std::move(*refused);
-        auto& blacklist_store = ctx.template get<jwt_blacklist_tag>();
-        const auto now = ctx.clock().now();
-        auto owner = detail::active_owner(ctx.template get<users_tag>(), c.object(), cfg);
-        if (!owner) return detail::no_active_account(detail::refresh_user_gone, k);
-
-        token refresh = token::from_claims(token_type::refresh, c.to_object(), now);
-        std::string access = k.encode(refresh.access_token(cfg));
-        if (!cfg.rotate_refresh_tokens) return json({{"access", access}});
-        const std::int64_t now_s = jwt::detail::unix_seconds(now);
-        if (cfg.blacklist_after_rotation && !blacklist(blacklist_store, refresh.payload(), cfg, now_s))
-            return detail::invalid_token(errc::blacklisted, k);   // rotated concurrently
-        refresh.set_jti(cfg);
-        refresh.set_exp(cfg);
-        refresh.set_iat();
-        if (auto ec = record_outstanding(blacklist_store, refresh.payload(), owner->id, cfg, now_s)) throw std::system_error(ec);
-        return json({{"access", access}, {"refresh", k.encode(refresh)}});
+        std::optional<response> refused;
+        auto issued = detail::refresh_pair(c, ctx, k, refused);
+        if (!issued) return std::move(*refused);
+        if (issued->refresh.empty()) return json({{"access", issued->access}});
+        return json({{"access", issued->access}, {"refresh", issued->refresh}});
     }
 
     response options(request&) {

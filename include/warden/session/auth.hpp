@@ -132,11 +132,9 @@ private:
             clear();
             return auth_result::none();
         }
-        // DRF's enforce_csrf, for session-authenticated requests only.
-        std::optional<api_error> parse_error;
-        if (auto v = csrf::enforce(req, s, st.csrf, OriginCheck, body, parse_error); !v.ok())
-            return auth_result::failure(csrf::drf_failure(v));
-        if (parse_error) return auth_result::failure(std::move(*parse_error));   // DRF raises it out of the check
+        // DRF's enforce_csrf, for session-authenticated requests only (a body's parse
+        // error comes out of the check, as DRF raises it there).
+        if (auto refused = csrf::refuse(req, s, &st.csrf, OriginCheck, body)) return auth_result::failure(std::move(*refused));
         return auth_result::success(std::move(u), session::detail::session_info(*rec));
     }
 

@@ -1,7 +1,7 @@
 /// @file
 /// The dispatch pipeline: DRF's APIView.dispatch as compile-time code.
 ///
-/// Order (DRF 3.14): content negotiation, authentication (authenticators in order,
+/// Order (DRF 3.14): content negotiation (against the media type the view renders), authentication (authenticators in order,
 /// first success wins, a failure stops the chain), permissions, throttles (all
 /// checked, longest wait reported), method lookup, body parsing, handler. Failures
 /// become DRF's responses: NotAuthenticated and AuthenticationFailed are 401 with
@@ -21,6 +21,7 @@
 #include <warden/core/detail/type_list.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/response.hpp>
+#include <warden/view/detail/html_error.hpp>
 #include <warden/view/detail/methods.hpp>
 #include <warden/view/detail/negotiation.hpp>
 #include <warden/view/detail/options_metadata.hpp>
@@ -31,9 +32,16 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 namespace warden {
+
+/// What a view that renders HTML declares: `static constexpr std::string_view renders =
+/// warden::html_renders;`. Such a view is not refused for its `Accept` header (Django's
+/// views never answer 406), and its errors become pages.
+inline constexpr std::string_view html_renders = "text/html";
 
 /// Runs the DRF pipeline for one view. Policies are the app's shared instances
 /// (`ctx.template policy<P>()`); `Storage` owns the parsed body (`storage.data`, a
@@ -47,7 +55,10 @@ public:
     /// Handles `req` and returns the response before DRF's headers are added (the app
     /// adds Allow and queued headers).
     static response run(request& req, Ctx& ctx, Storage& storage) {
-        if (!detail::accepts_json(req.header(http::field::accept))) return error(ctx, errors::not_acceptable());
+        // A page (like Django's views) answers whatever Accept says: a script posting to a
+        // logout page with `Accept: application/json` still logs out.
+        if constexpr (traits::renders != html_renders)
+            if (!detail::accepts(req.header(http::field::accept), traits::renders)) return error(ctx, errors::not_acceptable());
         View view{};
         body_type body{req, storage};
         if (auto e = detail::run_authenticators(req, ctx, body, typename traits::authenticators{}))
@@ -77,9 +88,17 @@ public:
         return error(ctx, detail::method_not_allowed_for(req));
     }
 
-    /// The response for `e` as DRF's exception handler renders it for this view.
+    /// The response for `e` as DRF's exception handler renders it for this view (for a
+    /// view that renders HTML, the same status and headers with the detail as a page).
     static response error(Ctx& ctx, api_error e) {
-        return detail::render_error<typename traits::authenticators>(ctx, std::move(e));
+        if constexpr (traits::renders == html_renders) {
+            std::string detail = e.detail;
+            response r = detail::render_error<typename traits::authenticators>(ctx, std::move(e));
+            detail::render_as_page(r, detail);
+            return r;
+        } else {
+            return detail::render_error<typename traits::authenticators>(ctx, std::move(e));
+        }
     }
 
 private:

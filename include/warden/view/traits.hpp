@@ -1,7 +1,8 @@
 /// @file
 /// `view_policies` and `view_traits`: what the pipeline knows about a view at compile
 /// time. Its policy lists (the view's own, else the app's defaults), the handlers it
-/// defines, its `Allow` header, and where the server runs it (`work_kind`).
+/// defines, the media type it renders, its `Allow` header, and where the server runs it
+/// (`work_kind`).
 #ifndef WARDEN_VIEW_TRAITS_HPP
 #define WARDEN_VIEW_TRAITS_HPP
 
@@ -13,6 +14,7 @@
 #include <warden/view/policy.hpp>
 
 #include <algorithm>
+#include <concepts>
 #include <string_view>
 #include <type_traits>
 
@@ -28,6 +30,13 @@ constexpr work_kind work_of() {
     if constexpr (requires { typename P::requires_services; })
         if (Ctx::template blocking_services<typename P::requires_services>()) return work_kind::blocking;
     return work_kind::inline_;
+}
+
+// The media type view V renders: its `renders`, else DRF's JSON.
+template <class V>
+constexpr std::string_view renders_of() {
+    if constexpr (requires { { V::renders } -> std::convertible_to<std::string_view>; }) return V::renders;
+    else return "application/json";
 }
 
 template <class List, class Ctx>
@@ -86,6 +95,11 @@ struct view_traits : view_policies<View, Defaults> {
     static constexpr bool has_options = detail::has_options<View, Ctx>;
     static constexpr bool has_any_handler = has_get || has_post || has_put || has_patch || has_delete ||
                                             detail::has_head<View, Ctx>;
+
+    /// The media type the view renders: `View::renders` when declared ("text/html" for a
+    /// page, which is not negotiated; "*/*" for files), else "application/json", which
+    /// content negotiation checks the `Accept` header against.
+    static constexpr std::string_view renders = detail::renders_of<View>();
 
     /// The `Allow` header value.
     static constexpr std::string_view allow =

@@ -85,11 +85,12 @@ struct app_policies<Defaults, type_list<Routes...>> {
     out.keep_alive(req.message().keep_alive());
     if (!out.body().empty()) out.set(http::field::content_type, r.content_type());
     if (!allow.empty()) out.set(http::field::allow, allow);
-    for (auto& h : r.headers()) {
+    auto insert = [&](const header& h) {
         if (h.field == http::field::unknown) out.insert(h.name, h.value);
         else out.insert(h.field, h.value);
-    }
-    for (auto& h : req.response_headers()) out.insert(h.field, h.value);
+    };
+    for (auto& h : r.headers()) insert(h);
+    for (auto& h : req.response_headers()) insert(h);
     out.prepare_payload();
     if (req.method() == http::verb::head) out.body().clear();   // Content-Length stays: GET's
     return out;

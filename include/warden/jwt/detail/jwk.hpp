@@ -2,6 +2,8 @@
 // `jwt::key` is built from, strictly checked (canonical base64url, exact sizes, minimal
 // integers, no multi-prime RSA, public and private halves that belong together). The
 // decisions about a JWK's `alg`, `use` and `key_ops` are the key's (jwt/key.hpp).
+// And the way back for publishing: the public members of a key, never a private one,
+// and its RFC 7638 thumbprint.
 #ifndef WARDEN_JWT_DETAIL_JWK_HPP
 #define WARDEN_JWT_DETAIL_JWK_HPP
 
@@ -214,6 +216,67 @@ inline crypto::detail::pkey_ptr okp_from_jwk(const boost::json::object& jwk, std
         return {};
     }
     return pkey;
+}
+
+// A big number as the unsigned big-endian bytes JWK members hold, left-padded to
+// `size` when given (EC coordinates are exactly the field size).
+inline std::optional<std::string> bn_bytes(const BIGNUM* bn, std::size_t size = 0) {
+    const auto n = static_cast<std::size_t>(BN_num_bytes(bn));
+    if (size && n > size) return std::nullopt;
+    std::string out(size ? size : n, '\0');
+    auto* to = reinterpret_cast<unsigned char*>(out.data());
+    if (BN_bn2binpad(bn, to, static_cast<int>(out.size())) < 0) return std::nullopt;
+    return out;
+}
+
+inline std::optional<std::string> bn_param(EVP_PKEY* pkey, const char* name, std::size_t size = 0) {
+    BIGNUM* raw = nullptr;
+    if (EVP_PKEY_get_bn_param(pkey, name, &raw) != 1 || !raw) return std::nullopt;
+    crypto::detail::bn_ptr owner(raw);
+    return bn_bytes(raw, size);
+}
+
+// The public members of `pkey` (a key for `alg`), as the thumbprint orders them
+// (RFC 7638 section 3.2: lexicographic, required members only): RSA e, kty, n; EC crv,
+// kty, x, y; OKP crv, kty, x. Values are base64url; no private member is ever read.
+inline std::error_code public_jwk_members(EVP_PKEY* pkey, algorithm alg, boost::json::object& out) {
+    out.clear();
+    auto b64 = [](const std::string& bytes) { return crypto::base64url_encode(bytes); };
+    switch (family(alg)) {
+    case key_family::rsa:
+    case key_family::rsa_pss: {
+        auto n = bn_param(pkey, OSSL_PKEY_PARAM_RSA_N);
+        auto e = bn_param(pkey, OSSL_PKEY_PARAM_RSA_E);
+        if (!n || !e) return fail(std::error_code(errc::openssl_failure));
+        out["e"] = b64(*e);
+        out["kty"] = "RSA";
+        out["n"] = b64(*n);
+        return {};
+    }
+    case key_family::ecdsa: {
+        const std::size_t size = ecdsa_part_size(alg);
+        auto x = bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, size);
+        auto y = bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, size);
+        if (!x || !y) return fail(std::error_code(errc::openssl_failure));
+        out["crv"] = jwk_curve(alg);
+        out["kty"] = "EC";
+        out["x"] = b64(*x);
+        out["y"] = b64(*y);
+        return {};
+    }
+    case key_family::eddsa: {
+        std::string x(32, '\0');
+        std::size_t len = x.size();
+        if (EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<unsigned char*>(x.data()), &len) != 1 || len != 32)
+            return fail(std::error_code(errc::openssl_failure));
+        out["crv"] = "Ed25519";
+        out["kty"] = "OKP";
+        out["x"] = b64(x);
+        return {};
+    }
+    case key_family::hmac: break;
+    }
+    return errc::key_type_mismatch;   // a shared secret is never published
 }
 
 } // namespace warden::jwt::detail

@@ -1,6 +1,7 @@
-// What simplejwt's views share: their 401 answers (with the Bearer challenge), the
-// OPTIONS metadata of their fields, minting a token for a user, and reading and checking
-// the token a request posts (refresh, verify, blacklist).
+// What simplejwt's views (and the cookie views built on them) share: their 401 answers
+// (with the Bearer challenge), the OPTIONS metadata of their fields, minting a token for
+// a user, reading and checking the token a request presents (refresh, verify,
+// blacklist), and the obtain and refresh steps themselves.
 #ifndef WARDEN_JWT_DETAIL_VIEWS_HPP
 #define WARDEN_JWT_DETAIL_VIEWS_HPP
 
@@ -22,6 +23,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -132,19 +134,84 @@ std::shared_ptr<const user> obtain_user(request& req, Ctx& ctx, const key_servic
     return u;
 }
 
-// The posted token field `field`, decoded and checked in simplejwt's order (signature
-// and expiry, blacklist, type) into `c`; or the response refusing it (field errors 400,
-// an invalid token 401).
+// Token `raw` decoded and checked in simplejwt's order (signature and expiry,
+// blacklist, type) into `c`; or the 401 refusing it.
+template <class Ctx>
+std::optional<response> read_token(std::string_view raw, Ctx& ctx, const key_service& k, token_type type, claims& c) {
+    if (auto ec = k.backend().decode(raw, c, ctx.clock().now())) return invalid_token(ec, k);
+    if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) return invalid_token(ec, k);
+    if (auto ec = verify_token_claims(c.object(), type, k.config())) return invalid_token(ec, k);
+    return std::nullopt;
+}
+
+// The posted token field `field`, read as `read_token` does; or the response refusing
+// it (field errors 400, an invalid token 401).
 template <class Ctx>
 std::optional<response> read_posted_token(request& req, Ctx& ctx, const key_service& k, std::string_view field, token_type type,
                                           claims& c) {
     field_errors errs;
     auto raw = char_field(req.data(), field, errs);
     if (errs) return errs.response();
-    if (auto ec = k.backend().decode(*raw, c, ctx.clock().now())) return invalid_token(ec, k);
-    if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) return invalid_token(ec, k);
-    if (auto ec = verify_token_claims(c.object(), type, k.config())) return invalid_token(ec, k);
-    return std::nullopt;
+    return read_token(*raw, ctx, k, type, c);
+}
+
+// Tokens a view hands out: the signed refresh token (empty when a refresh does not
+// rotate it) and access token, with their `exp`.
+struct issued_tokens {
+    std::shared_ptr<const user> owner;
+    std::string refresh, access;
+    std::int64_t refresh_exp = 0, access_exp = 0;
+};
+
+inline std::int64_t exp_of(const token& t) noexcept {
+    std::int64_t v = 0;
+    if (const auto* e = t.payload().if_contains("exp")) (void)numeric_date(*e, v);
+    return v;
+}
+
+// TokenObtainPairSerializer: the credentials checked, a refresh token recorded as
+// outstanding and its access token; or the response refusing the credentials.
+template <class Ctx>
+std::optional<issued_tokens> obtain_pair(request& req, Ctx& ctx, const key_service& k, std::optional<response>& refused) {
+    auto u = obtain_user(req, ctx, k, refused);
+    if (!u) return std::nullopt;
+    token refresh = issue_for(token_type::refresh, *u, k, ctx);
+    token access = refresh.access_token(k.config());
+    issued_tokens out{u, k.encode(refresh), k.encode(access), exp_of(refresh), exp_of(access)};
+    update_last_login(*u, k.config(), ctx);
+    return out;
+}
+
+// TokenRefreshSerializer for the checked refresh token `c`: its owner must still be
+// active; a new access token; with ROTATE_REFRESH_TOKENS a new refresh token recorded
+// as outstanding (the old one blacklisted first with BLACKLIST_AFTER_ROTATION, so of
+// two concurrent refreshes only one succeeds). Or the response refusing it.
+template <class Ctx>
+std::optional<issued_tokens> refresh_pair(const claims& c, Ctx& ctx, const key_service& k, std::optional<response>& refused) {
+    const settings& cfg = k.config();
+    auto& blacklist_store = ctx.template get<jwt_blacklist_tag>();
+    const auto now = ctx.clock().now();
+    auto owner = active_owner(ctx.template get<users_tag>(), c.object(), cfg);
+    if (!owner) {
+        refused = no_active_account(refresh_user_gone, k);
+        return std::nullopt;
+    }
+    token refresh = token::from_claims(token_type::refresh, c.to_object(), now);
+    token access = refresh.access_token(cfg);
+    issued_tokens out{owner, {}, k.encode(access), 0, exp_of(access)};
+    if (!cfg.rotate_refresh_tokens) return out;
+    const std::int64_t now_s = jwt::detail::unix_seconds(now);
+    if (cfg.blacklist_after_rotation && !blacklist(blacklist_store, refresh.payload(), cfg, now_s)) {
+        refused = invalid_token(errc::blacklisted, k);   // rotated concurrently
+        return std::nullopt;
+    }
+    refresh.set_jti(cfg);
+    refresh.set_exp(cfg);
+    refresh.set_iat();
+    if (auto ec = record_outstanding(blacklist_store, refresh.payload(), owner->id, cfg, now_s)) throw std::system_error(ec);
+    out.refresh = k.encode(refresh);
+    out.refresh_exp = exp_of(refresh);
+    return out;
 }
 
 } // namespace warden::jwt::detail

@@ -36,6 +36,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
 
+# The login and logout pages of rest_framework.urls (api-auth/) render DRF's templates.
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
+STATIC_URL = "/static/"
+# warden's settings.login defaults: both pages go to / without a safe `next`.
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",

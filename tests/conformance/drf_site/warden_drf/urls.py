@@ -1,5 +1,5 @@
 """Routes of warden's conformance DRF site (the C++ reference_site serves the same)."""
-from django.urls import path
+from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework_simplejwt.views import (TokenBlacklistView, TokenObtainPairView,
                                             TokenRefreshView, TokenVerifyView)
@@ -27,4 +27,6 @@ urlpatterns = [
     path("api/token/refresh/", TokenRefreshView.as_view()),
     path("api/token/verify/", TokenVerifyView.as_view()),
     path("api/token/blacklist/", TokenBlacklistView.as_view()),
+    # DRF's browsable-API login and logout pages (Django's LoginView and LogoutView).
+    path("api-auth/", include("rest_framework.urls")),
 ]
