@@ -7,7 +7,7 @@
 #define WARDEN_SESSION_REDIRECT_HPP
 
 #include <warden/core/request.hpp>
-#include <warden/csrf/detail/host.hpp>
+#include <warden/core/host.hpp>
 #include <warden/csrf/detail/python_url.hpp>
 
 #include <initializer_list>
@@ -104,7 +104,7 @@ inline std::string iri_to_uri(std::string_view iri) {
     out.reserve(iri.size());
     for (char c : iri) {
         const auto b = static_cast<unsigned char>(c);
-        if (csrf::detail::ascii_alpha(c) || csrf::detail::ascii_digit(c) || safe.find(c) != std::string_view::npos) {
+        if (detail::ascii_alpha(c) || detail::ascii_digit(c) || safe.find(c) != std::string_view::npos) {
             out.push_back(c);
         } else {
             out.push_back('%');
@@ -124,7 +124,7 @@ inline std::string iri_to_uri(std::string_view iri) {
 /// @param posted the form's `next` field, when the request posted one.
 inline std::string safe_next_url(const request& req, const std::string* posted) {
     std::string next = posted ? *posted : req.query("next").value_or(std::string{});
-    const std::string_view host = csrf::detail::validated_host(req.header(http::field::host));
+    const std::string_view host = detail::validated_host(req.header(http::field::host));
     if (!url_has_allowed_host_and_scheme(next, {host}, req.is_secure())) return {};
     return next;
 }
