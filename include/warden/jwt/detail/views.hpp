@@ -19,6 +19,7 @@
 #include <warden/jwt/jwt.hpp>
 #include <warden/jwt/key_service.hpp>
 #include <warden/jwt/simplejwt.hpp>
+#include <warden/store/failure.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -86,12 +87,14 @@ inline constexpr std::string_view token_fields = WARDEN_JWT_DETAIL_FIELD("token"
 #undef WARDEN_JWT_DETAIL_FIELD
 
 // The still-active user a refresh or sliding token belongs to, or null (warden's
-// addition to simplejwt 5.2's refresh).
+// addition to simplejwt 5.2's refresh). A store failure raises the 503.
 template <class Users>
 std::shared_ptr<const user> active_owner(Users& users, const boost::json::object& payload, const settings& cfg) {
     auto it = payload.find(cfg.user_id_claim);
     if (it == payload.end()) return nullptr;
-    auto u = find_token_user(users, it->value(), cfg);
+    std::error_code ec;
+    auto u = find_token_user(users, it->value(), cfg, ec);
+    if (ec) raise_store_failure(ec);
     return u && u->is_active ? u : nullptr;
 }
 
@@ -104,7 +107,7 @@ token issue_for(token_type t, const user& u, const key_service& k, Ctx& ctx) {
     token tok = cfg.user_id_field == "username" ? token::for_user(t, std::string_view(u.username), cfg, now)
                                                 : token::for_user(t, u.id, cfg, now);
     if (auto ec = record_outstanding(ctx.template get<jwt_blacklist_tag>(), tok.payload(), u.id, cfg, jwt::detail::unix_seconds(now)))
-        throw std::system_error(ec);   // a store failure: the app answers 500
+        raise_store_failure(ec);
     return tok;
 }
 
@@ -114,7 +117,7 @@ void update_last_login(const user& u, const settings& cfg, Ctx& ctx) {
     if (!cfg.update_last_login) return;
     user changed = u;
     changed.last_login = ctx.clock().now_seconds();
-    if (auto ec = ctx.template get<users_tag>().update_user(changed)) throw std::system_error(ec);
+    if (auto ec = ctx.template get<users_tag>().update_user(changed)) raise_store_failure(ec);
 }
 
 // The obtain serializers' fields and authenticate(): the user, or the response to send.
@@ -127,14 +130,16 @@ std::shared_ptr<const user> obtain_user(request& req, Ctx& ctx, const key_servic
         refused = errs.response();
         return nullptr;
     }
-    auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), *username, *password);
+    std::error_code ec;
+    auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), *username, *password, ec);
+    if (ec) raise_store_failure(ec);
     if (!u) refused = no_active_account(obtain_failed, k);
     return u;
 }
 
 // The posted token field `field`, decoded and checked in simplejwt's order (signature
 // and expiry, blacklist, type) into `c`; or the response refusing it (field errors 400,
-// an invalid token 401).
+// an invalid token 401). A store failure raises the 503.
 template <class Ctx>
 std::optional<response> read_posted_token(request& req, Ctx& ctx, const key_service& k, std::string_view field, token_type type,
                                           claims& c) {
@@ -142,7 +147,10 @@ std::optional<response> read_posted_token(request& req, Ctx& ctx, const key_serv
     auto raw = char_field(req.data(), field, errs);
     if (errs) return errs.response();
     if (auto ec = k.backend().decode(*raw, c, ctx.clock().now())) return invalid_token(ec, k);
-    if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) return invalid_token(ec, k);
+    if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) {
+        if (is_store_failure(ec)) raise_store_failure(ec);
+        return invalid_token(ec, k);
+    }
     if (auto ec = verify_token_claims(c.object(), type, k.config())) return invalid_token(ec, k);
     return std::nullopt;
 }
