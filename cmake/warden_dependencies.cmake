@@ -4,3 +4,10 @@ find_dependency(Threads)
 find_dependency(OpenSSL 3.0)
 find_dependency(SQLite3)
 find_dependency(Boost 1.81 CONFIG COMPONENTS json)
+# The network stores' client libraries, for warden::postgres and warden::redis (each
+# target needs its library only when a program links it).
+find_package(PostgreSQL QUIET)
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(HIREDIS QUIET IMPORTED_TARGET hiredis)
+endif()
