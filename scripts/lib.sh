@@ -2,15 +2,17 @@
 set -euo pipefail
 WARDEN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WARDEN_BUILD=${WARDEN_BUILD:-$WARDEN_ROOT/build}
+source "$WARDEN_ROOT/scripts/services.sh"
 
 # The packages the library, its tools and examples need to build.
 WARDEN_BUILD_PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libboost-json1.81-dev
-                       libssl-dev libsqlite3-dev openssl)
+                       libssl-dev libsqlite3-dev openssl libpq-dev libhiredis-dev)
 # What the test suite needs on top: Catch2, Google Benchmark (benchmarks build with the
 # project), Python with Django REST Framework for the conformance suite, PyJWT for
-# interoperability tests.
+# interoperability tests; private PostgreSQL and Redis servers (scripts/services.sh) for
+# the network stores.
 WARDEN_TEST_PACKAGES=(catch2 libbenchmark-dev python3 python3-djangorestframework
-                      python3-djangorestframework-simplejwt gunicorn python3-jwt)
+                      python3-djangorestframework-simplejwt gunicorn python3-jwt postgresql-15 redis-server)
 
 ensure_packages() {
     local missing=()
