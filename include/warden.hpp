@@ -1,8 +1,10 @@
 /// @file
 /// Everything warden offers: views and policies (warden/view.hpp), the app
-/// (warden/app.hpp), the server (warden/server.hpp), the stores (memory and SQLite),
-/// and every authentication scheme with its views: basic, token, session with CSRF,
-/// and JWT. The in-process test clients (warden/test/) are not included.
+/// (warden/app.hpp), the server (warden/server.hpp), the stores (memory and SQLite,
+/// and the adaptor every store is built on), and every authentication scheme with its
+/// views: basic, token, session with CSRF, and JWT. Not included: the in-process test
+/// clients (warden/test/) and the network stores, which need their client libraries
+/// (warden/postgres.hpp with `warden::postgres`, warden/redis.hpp with `warden::redis`).
 ///
 /// @code
 /// #include <warden.hpp>
@@ -62,6 +64,8 @@
 #include <warden/session/pages.hpp>
 #include <warden/session/redirect.hpp>
 #include <warden/session/views.hpp>
+#include <warden/store/basic_store.hpp>
+#include <warden/store/failure.hpp>
 #include <warden/store/key_digest.hpp>
 #include <warden/store/memory_store.hpp>
 #include <warden/token/auth.hpp>

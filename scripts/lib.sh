@@ -2,18 +2,21 @@
 set -euo pipefail
 WARDEN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WARDEN_BUILD=${WARDEN_BUILD:-$WARDEN_ROOT/build}
+source "$WARDEN_ROOT/scripts/services.sh"
 
 # The packages the library, its tools and examples need to build.
 # zlib1g-dev, libargon2-dev and libcrypt-dev: Django's compressed signed sessions and its
 # Argon2 and bcrypt password hashers (docs/django-crypto.md).
 WARDEN_BUILD_PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libboost-json1.81-dev
-                       libssl-dev libsqlite3-dev openssl zlib1g-dev libargon2-dev libcrypt-dev)
+                       libssl-dev libsqlite3-dev openssl zlib1g-dev libargon2-dev libcrypt-dev libpq-dev libhiredis-dev)
 # What the test suite needs on top: Catch2, Google Benchmark (benchmarks build with the
 # project), Python with Django REST Framework for the conformance suite, PyJWT for
 # interoperability tests, argon2-cffi and bcrypt for Django's own Argon2 and bcrypt hashers
-# in the password cross-checks.
+# in the password cross-checks; private PostgreSQL and Redis servers (scripts/services.sh)
+# for the network stores.
 WARDEN_TEST_PACKAGES=(catch2 libbenchmark-dev python3 python3-djangorestframework
-                      python3-djangorestframework-simplejwt gunicorn python3-jwt python3-argon2 python3-bcrypt)
+                      python3-djangorestframework-simplejwt gunicorn python3-jwt python3-argon2 python3-bcrypt
+                      postgresql-15 redis-server)
 # The browser tests' headless Chromium, its WebDriver and Selenium (tests/browser/).
 WARDEN_BROWSER_PACKAGES=(chromium chromium-driver python3-selenium)
 

@@ -2,16 +2,21 @@
 // REST Framework reference (../shared/reference/drf/refsite.py), so the two can be
 // compared request by request.
 //
-//   reference_site [--address A] [--port P] [--db PATH] [--jwt-key KEY] [--threads N]
-//                  [--tls-cert PEM --tls-key PEM]
+//   reference_site [--address A] [--port P] [--db PATH|postgresql://...] [--redis redis://...]
+//                  [--jwt-key KEY] [--threads N] [--tls-cert PEM --tls-key PEM]
 //                  [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]
 //                  [--cors-origin ORIGIN]... [--static-dir DIR]
+//
+// With --db postgresql://USER@HOST:PORT/DBNAME and --redis redis://HOST:PORT/N, several
+// instances share every credential and throttle count (docs/deployment.md).
 //
 // Beyond the DRF reference it serves what a browser needs (docs/browser.md): the login
 // and logout pages at /api-auth/, a single-page demo at / and its JWT-in-cookie twin at
 // /jwt/ (static files from --static-dir), the JWT cookie views under /api/token/cookie/
 // and the public keys at /.well-known/jwks.json.
 #include <warden.hpp>
+#include <warden/postgres.hpp>
+#include <warden/redis.hpp>
 
 #include <charconv>
 #include <cstdio>
@@ -21,6 +26,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <tuple>
 #include <vector>
 
 using namespace warden;
@@ -127,15 +134,18 @@ struct user_active_api : api_view<authentication<token_auth>, permissions<is_adm
     template <class Ctx>
     response put(request& req, Ctx& ctx) {
         auto& users = ctx.template get<users_tag>();
-        auto found = users.find_user_by_username(req.param("username"));
+        std::error_code ec;
+        auto found = users.find_user_by_username(req.param("username"), ec);
+        if (ec) raise_store_failure(ec);   // 503 while the database is away
         if (!found) return response{http::status::not_found, errors::not_found().render()};
         field_errors errs;
         auto active = boolean_field(req.data(), "active", errs);
         if (errs) return errs.response();
         user u = *found;
         u.is_active = *active;
-        if (auto ec = users.update_user(u)) throw std::system_error(ec);
-        if (!u.is_active) users.delete_user_sessions(u.id);   // switched off: sessions end at once
+        if ((ec = users.update_user(u))) raise_store_failure(ec);
+        if (!u.is_active) users.delete_user_sessions(u.id, {}, ec);   // switched off: sessions end at once
+        if (ec) raise_store_failure(ec);
         return json({{"username", u.username}, {"active", u.is_active}});
     }
 };
@@ -143,7 +153,8 @@ struct user_active_api : api_view<authentication<token_auth>, permissions<is_adm
 struct options {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8000;
-    std::string db = "reference_site.db";
+    std::string db;      // --db, else WARDEN_DATABASE_URL, else reference_site.db
+    std::string redis;   // --redis, else WARDEN_REDIS_URL, else none (the database counts)
     std::string jwt_key = "reference-jwt-signing-key-0123456789abcdef";
     unsigned threads = 0;
     std::string tls_cert, tls_key;
@@ -155,7 +166,8 @@ struct options {
 };
 
 constexpr const char* usage =
-    "usage: reference_site [--address A] [--port P] [--db PATH] [--jwt-key KEY] [--threads N]\n"
+    "usage: reference_site [--address A] [--port P] [--db PATH|postgresql://USER@HOST:PORT/DBNAME]\n"
+    "                      [--redis redis://HOST:PORT/N] [--jwt-key KEY] [--threads N]\n"
     "                      [--tls-cert PEM --tls-key PEM]\n"
     "                      [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]\n"
     "                      [--cors-origin ORIGIN]... [--static-dir DIR]\n";
@@ -182,6 +194,7 @@ options parse(int argc, char** argv) {
         if (a == "--address") o.address = value();
         else if (a == "--port") o.port = parse_number<std::uint16_t>(a, value(), 1, 65535);
         else if (a == "--db") o.db = value();
+        else if (a == "--redis") o.redis = value();
         else if (a == "--jwt-key") o.jwt_key = value();
         else if (a == "--threads") o.threads = parse_number<unsigned>(a, value(), 1, 256);
         else if (a == "--tls-cert") o.tls_cert = value();
@@ -197,6 +210,7 @@ options parse(int argc, char** argv) {
         throw std::invalid_argument("--jwt-verify-key needs --jwt-private-key");
     if (o.jwt_key.empty()) throw std::invalid_argument("--jwt-key must not be empty");
     if (o.tls_cert.empty() != o.tls_key.empty()) throw std::invalid_argument("--tls-cert and --tls-key go together");
+    if (!o.redis.empty() && !redis_store::is_url(o.redis)) throw std::invalid_argument("--redis: expected redis://HOST:PORT/N");
     return o;
 }
 
@@ -228,10 +242,14 @@ jwt::key_service jwt_keys(const options& o) {
 }
 
 // alice, bob (staff), carol, dave (inactive): ids 1-4, as the DRF reference seeds them.
-void seed(sqlite_store& db, const settings& s) {
+// One atomic batch: of several instances starting at once over an empty database,
+// exactly one seeds, and the others find the users there.
+template <class Db>
+void seed(Db& db, const settings& s) {
     if (!db.list_users().empty()) return;
     crypto::password_policy policy;
     policy.iterations = s.password.iterations;
+    std::vector<user> demo;
     for (auto [name, staff, active] : {std::tuple{"alice", false, true}, std::tuple{"bob", true, true},
                                        std::tuple{"carol", false, true}, std::tuple{"dave", false, false}}) {
         user u;
@@ -241,8 +259,80 @@ void seed(sqlite_store& db, const settings& s) {
         u.is_active = active;
         u.date_joined = warden::clock{}.now_seconds();
         if (auto ec = crypto::make_password(std::string(name) + "-pass", u.password, policy)) throw std::system_error(ec);
-        if (auto ec = db.create_user(u)) throw std::system_error(ec);
+        demo.push_back(std::move(u));
     }
+    if (auto ec = db.create_users(demo); ec && ec != store_errc::duplicate) throw std::system_error(ec, "seeding the users");
+}
+
+// Serves the site over `stores` (the first store providing a service serves it: a
+// Redis store listed first keeps the throttle counters, the database the rest).
+template <class... Stores>
+int serve_site(const options& opt, const settings& s, const std::string& where, Stores&... stores) {
+    static_files assets{opt.static_dir};
+    auto web = app<defaults<parsers<json_parser, form_parser>, authentication<session_auth>>,
+                   route<"/api/dashboard/", dashboard_api>,
+                   route<"/api/profile/", profile_api>,
+                   route<"/api/jwt/profile/", jwt_profile_api>,
+                   route<"/api/any/profile/", any_profile_api>,
+                   route<"/api/basic/profile/", basic_profile_api>,
+                   route<"/api/admin/", admin_api>,
+                   route<"/api/admin/users/<str:username>/active/", user_active_api>,
+                   route<"/api/notes/", notes_api>,
+                   route<"/api/throttled/", throttled_api>,
+                   route<"/api/login/", basic_login_view<parsers<json_parser, form_parser>>>,
+                   route<"/api/logout/", logout_view>,
+                   route<"/api/token-auth/", obtain_auth_token>,
+                   route<"/api/token-auth/logout/", logout_token>,
+                   route<"/api/token-auth/logout-all/", logout_all>,
+                   route<"/api/token/", jwt::basic_token_obtain_pair<jwt_parsers>>,
+                   route<"/api/token/refresh/", jwt::basic_token_refresh<jwt_parsers>>,
+                   route<"/api/token/verify/", jwt::basic_token_verify<jwt_parsers>>,
+                   route<"/api/token/blacklist/", jwt::basic_token_blacklist<jwt_parsers>>,
+                   // What a browser needs (docs/browser.md).
+                   route<"/", static_file<"index.html">>,
+                   route<"/jwt/", static_file<"jwt.html">>,
+                   route<"/static/<path:name>", static_directory>,
+                   route<"/api-auth/login/", basic_login_page<origin_check>>,
+                   route<"/api-auth/logout/", basic_logout_page<origin_check>>,
+                   route<"/.well-known/jwks.json", jwt::jwks_view>,
+                   route<"/api/token/cookie/", jwt::cookie_token_obtain>,
+                   route<"/api/token/cookie/refresh/", jwt::basic_cookie_token_refresh<origin_check>>,
+                   route<"/api/token/cookie/logout/", jwt::basic_cookie_logout<origin_check>>,
+                   route<"/api/cookie/profile/", cookie_profile_api>,
+                   route<"/api/cookie/notes/", cookie_notes_api>>(
+        stores..., s, jwt_keys(opt), assets);
+
+    server_options so;
+    so.address = opt.address;
+    so.port = opt.port;
+    so.threads = opt.threads;
+    if (!opt.tls_cert.empty()) so.tls = tls_options{opt.tls_cert, opt.tls_key};
+    std::string base = (so.tls ? "https://" : "http://") + opt.address + ":" + std::to_string(opt.port);
+    std::cout << "warden reference site on " << base << " (" << where << ")\n"
+              << "users: alice/alice-pass, bob/bob-pass (staff), carol/carol-pass, dave/dave-pass (inactive)\n"
+              << "try:\n"
+              << "  curl -s " << base << "/api/notes/\n"
+              << "  curl -s -X POST " << base << "/api/token-auth/ -H 'Content-Type: application/json' "
+              << "-d '{\"username\":\"alice\",\"password\":\"alice-pass\"}'\n"
+              << "  curl -s " << base << "/api/profile/ -H 'Authorization: Token KEY'\n"
+              << "  curl -s " << base << "/api/basic/profile/ -u alice:alice-pass\n"
+              << "  curl -s " << base << "/api/admin/ -H 'Authorization: Token KEY_OF_BOB'\n"
+              << "  curl -s -X POST " << base << "/api/token-auth/logout/ -H 'Authorization: Token KEY'\n"
+              << "in a browser: " << base << "/ (session), " << base << "/jwt/ (JWT in cookies), " << base
+              << "/api-auth/login/\n"
+              << "stop with Ctrl-C\n"
+              << std::flush;
+    // The access log goes to stderr from a writer thread: no write(2) on the I/O threads.
+    return serve(web, so, buffered_log{stderr});
+}
+
+// Opens the database the options name and, with --redis, the counter store.
+template <class Db>
+int run(const options& opt, const settings& s, Db& db, const std::string& where) {
+    seed(db, s);
+    if (opt.redis.empty()) return serve_site(opt, s, where, db);
+    redis_store counters{opt.redis};
+    return serve_site(opt, s, where + ", throttle counts in " + counters.where(), counters, db);
 }
 
 } // namespace site
@@ -272,64 +362,15 @@ int main(int argc, char** argv) {
     }
     s.cors.allow_credentials = true;
     s.cors.urls_regex = "^/api/.*$";
+    if (opt.db.empty()) opt.db = s.database_url.empty() ? "reference_site.db" : s.database_url;
+    if (opt.redis.empty()) opt.redis = s.redis_url;
     try {
+        if (postgres_store::is_url(opt.db)) {
+            postgres_store db{opt.db};
+            return site::run(opt, s, db, "database " + db.where());
+        }
         sqlite_store db{opt.db};
-        site::seed(db, s);
-        static_files assets{opt.static_dir};
-        auto web = app<defaults<parsers<json_parser, form_parser>, authentication<site::session_auth>>,
-                       route<"/api/dashboard/", site::dashboard_api>,
-                       route<"/api/profile/", site::profile_api>,
-                       route<"/api/jwt/profile/", site::jwt_profile_api>,
-                       route<"/api/any/profile/", site::any_profile_api>,
-                       route<"/api/basic/profile/", site::basic_profile_api>,
-                       route<"/api/admin/", site::admin_api>,
-                       route<"/api/admin/users/<str:username>/active/", site::user_active_api>,
-                       route<"/api/notes/", site::notes_api>,
-                       route<"/api/throttled/", site::throttled_api>,
-                       route<"/api/login/", basic_login_view<parsers<json_parser, form_parser>>>,
-                       route<"/api/logout/", logout_view>,
-                       route<"/api/token-auth/", obtain_auth_token>,
-                       route<"/api/token-auth/logout/", logout_token>,
-                       route<"/api/token-auth/logout-all/", logout_all>,
-                       route<"/api/token/", jwt::basic_token_obtain_pair<site::jwt_parsers>>,
-                       route<"/api/token/refresh/", jwt::basic_token_refresh<site::jwt_parsers>>,
-                       route<"/api/token/verify/", jwt::basic_token_verify<site::jwt_parsers>>,
-                       route<"/api/token/blacklist/", jwt::basic_token_blacklist<site::jwt_parsers>>,
-                       // What a browser needs (docs/browser.md).
-                       route<"/", static_file<"index.html">>,
-                       route<"/jwt/", static_file<"jwt.html">>,
-                       route<"/static/<path:name>", static_directory>,
-                       route<"/api-auth/login/", basic_login_page<site::origin_check>>,
-                       route<"/api-auth/logout/", basic_logout_page<site::origin_check>>,
-                       route<"/.well-known/jwks.json", jwt::jwks_view>,
-                       route<"/api/token/cookie/", jwt::cookie_token_obtain>,
-                       route<"/api/token/cookie/refresh/", jwt::basic_cookie_token_refresh<site::origin_check>>,
-                       route<"/api/token/cookie/logout/", jwt::basic_cookie_logout<site::origin_check>>,
-                       route<"/api/cookie/profile/", site::cookie_profile_api>,
-                       route<"/api/cookie/notes/", site::cookie_notes_api>>(db, s, site::jwt_keys(opt), assets);
-
-        server_options so;
-        so.address = opt.address;
-        so.port = opt.port;
-        so.threads = opt.threads;
-        if (!opt.tls_cert.empty()) so.tls = tls_options{opt.tls_cert, opt.tls_key};
-        std::string base = (so.tls ? "https://" : "http://") + opt.address + ":" + std::to_string(opt.port);
-        std::cout << "warden reference site on " << base << " (database " << opt.db << ")\n"
-                  << "users: alice/alice-pass, bob/bob-pass (staff), carol/carol-pass, dave/dave-pass (inactive)\n"
-                  << "try:\n"
-                  << "  curl -s " << base << "/api/notes/\n"
-                  << "  curl -s -X POST " << base << "/api/token-auth/ -H 'Content-Type: application/json' "
-                  << "-d '{\"username\":\"alice\",\"password\":\"alice-pass\"}'\n"
-                  << "  curl -s " << base << "/api/profile/ -H 'Authorization: Token KEY'\n"
-                  << "  curl -s " << base << "/api/basic/profile/ -u alice:alice-pass\n"
-                  << "  curl -s " << base << "/api/admin/ -H 'Authorization: Token KEY_OF_BOB'\n"
-                  << "  curl -s -X POST " << base << "/api/token-auth/logout/ -H 'Authorization: Token KEY'\n"
-                  << "in a browser: " << base << "/ (session), " << base << "/jwt/ (JWT in cookies), " << base
-                  << "/api-auth/login/\n"
-                  << "stop with Ctrl-C\n"
-                  << std::flush;
-        // The access log goes to stderr from a writer thread: no write(2) on the I/O threads.
-        return serve(web, so, buffered_log{stderr});
+        return site::run(opt, s, db, "database " + opt.db);
     } catch (const std::exception& e) {
         std::cerr << "reference_site: " << e.what() << "\n";
         return 1;

@@ -1,13 +1,16 @@
-// The `warden` command: administration of a warden database (users, API tokens) and
-// JWT/JWS utilities. Exit status: 0 success, 1 the command failed (e.g. an unknown
-// user), 2 a usage error.
+// The `warden` command: administration of a warden database (users, API tokens,
+// throttle counters) and JWT/JWS utilities. Exit status: 0 success, 1 the command failed
+// (e.g. an unknown user, a database that cannot be reached), 2 a usage error.
 #include "args.hpp"
 #include "jwt_commands.hpp"
 #include "user_commands.hpp"
 
 #include <warden/core/settings.hpp>
+#include <warden/store/postgres_store.hpp>
+#include <warden/store/redis_store.hpp>
 #include <warden/store/sqlite_store.hpp>
 
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -15,10 +18,10 @@
 
 namespace {
 
-constexpr const char* usage = R"(usage: warden [--db PATH] COMMAND ...
+constexpr const char* usage = R"(usage: warden [--db PATH|postgresql://...] [--redis redis://...] COMMAND ...
 
-Administers a warden SQLite database (default: $WARDEN_DB, else warden.db) and works
-with JSON Web Tokens.
+Administers a warden database, SQLite or PostgreSQL (default: $WARDEN_DATABASE_URL,
+else $WARDEN_DB, else warden.db), and works with JSON Web Tokens.
 
 Users and tokens:
   warden user create NAME --email EMAIL [--staff] [--superuser] [--password-stdin]
@@ -33,6 +36,10 @@ Users and tokens:
         digest is stored. --reset first revokes the user's other tokens.
   warden token revoke KEY
         Revoke one token.
+  warden throttle purge [--idle SECONDS]
+        Remove throttle counters idle for SECONDS (default 86400, the longest DRF
+        window), from Redis with --redis (or $WARDEN_REDIS_URL), else the database.
+        Stores purge on their own; this is for an immediate clean-up.
 
 JSON Web Tokens (KEY is --alg ALG with one of --secret TEXT, --secret-b64url K,
 --key FILE (PEM public or private key, JWK, or for verifying a JWK Set);
@@ -50,9 +57,28 @@ JSON Web Tokens (KEY is --alg ALG with one of --secret TEXT, --secret-b64url K,
         Print header and claims WITHOUT verifying anything ("verified": false).
 
 Options:
-  --db PATH     the database file (the user and token commands accept it)
-  --help        this text
+  --db PATH|URL     the database: a SQLite file, or postgresql://USER@HOST:PORT/DBNAME
+                    (a password in the URL, or PGPASSWORD; never printed)
+  --redis URL       redis://HOST:PORT/N, the throttle counters (throttle purge)
+  --help            this text
 )";
+
+// Opens the database `--db` (else $WARDEN_DATABASE_URL, $WARDEN_DB, warden.db) names and
+// runs `f` on it: the commands are written once for both kinds.
+template <class F>
+int with_db(const warden::cli::args& a, const warden::settings& s, F&& f) {
+    std::string where;
+    if (auto db = a.option("db")) where = *db;
+    else if (!s.database_url.empty()) where = s.database_url;
+    else if (const char* env = std::getenv("WARDEN_DB"); env && *env) where = env;
+    else where = "warden.db";
+    if (warden::postgres_store::is_url(where)) {
+        warden::postgres_store db{where};
+        return f(db);
+    }
+    warden::sqlite_store db{where};
+    return f(db);
+}
 
 int run(std::vector<std::string_view> argv) {
     using namespace warden::cli;
@@ -66,37 +92,37 @@ int run(std::vector<std::string_view> argv) {
     for (auto a : rest)
         if (a == "--help") { std::cout << usage; return 0; }
 
-    auto open = [](const args& a) {
-        auto path = a.option("db");
-        const char* env = std::getenv("WARDEN_DB");
-        return warden::sqlite_store(path ? *path : env && *env ? env : "warden.db");
-    };
     auto settings = warden::settings::from_env();
 
     if (group == "user" && command == "create") {
         args a(rest, {"staff", "superuser", "password-stdin"}, {"db", "email"});
-        auto db = open(a);
-        return user_create(a, db, settings);
+        return with_db(a, settings, [&](auto& db) { return user_create(a, db, settings); });
     }
     if (group == "user" && command == "set-active") {
         args a(rest, {}, {"db"});
-        auto db = open(a);
-        return user_set_active(a, db);
+        return with_db(a, settings, [&](auto& db) { return user_set_active(a, db); });
     }
     if (group == "user" && command == "set-password") {
         args a(rest, {"password-stdin"}, {"db"});
-        auto db = open(a);
-        return user_set_password(a, db, settings);
+        return with_db(a, settings, [&](auto& db) { return user_set_password(a, db, settings); });
     }
     if (group == "token" && command == "create") {
         args a(rest, {"reset"}, {"db"});
-        auto db = open(a);
-        return token_create(a, db, settings);
+        return with_db(a, settings, [&](auto& db) { return token_create(a, db, settings); });
     }
     if (group == "token" && command == "revoke") {
         args a(rest, {}, {"db"});
-        auto db = open(a);
-        return token_revoke(a, db);
+        return with_db(a, settings, [&](auto& db) { return token_revoke(a, db); });
+    }
+    if (group == "throttle" && command == "purge") {
+        args a(rest, {}, {"db", "redis", "idle"});
+        std::string redis = a.option("redis").value_or(settings.redis_url);
+        if (!redis.empty()) {
+            if (!warden::redis_store::is_url(redis)) throw usage_error("--redis: expected redis://HOST:PORT/N");
+            warden::redis_store counters{redis};
+            return throttle_purge(a, counters);
+        }
+        return with_db(a, settings, [&](auto& db) { return throttle_purge(a, db); });
     }
     if (group == "jwt" && command == "verify")
         return jwt_verify(args(rest, {"allow-short-key"}, {"alg", "secret", "secret-b64url", "key", "now", "leeway",
@@ -113,15 +139,12 @@ int run(std::vector<std::string_view> argv) {
 
 int main(int argc, char** argv) {
     std::vector<std::string_view> args(argv + 1, argv + argc);
-    // A global --db before the command is moved after it, so both spellings work.
-    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-        if (args[i] == "--db" && i == 0) {
-            auto path = args[1];
-            args.erase(args.begin(), args.begin() + 2);
-            args.push_back("--db");
-            args.push_back(path);
-            break;
-        }
+    // Global --db and --redis before the command are moved after it, so both spellings work.
+    while (args.size() >= 2 && (args[0] == "--db" || args[0] == "--redis")) {
+        auto flag = args[0], value = args[1];
+        args.erase(args.begin(), args.begin() + 2);
+        args.push_back(flag);
+        args.push_back(value);
     }
     try {
         return run(args);

@@ -1,6 +1,8 @@
-// `warden user ...` and `warden token ...`: account and API-token administration on a
-// warden SQLite database (what Django's createsuperuser, changepassword and
-// drf_create_token do).
+// `warden user ...`, `warden token ...` and `warden throttle ...`: account, API-token
+// and throttle-counter administration on a warden database, SQLite or PostgreSQL (what
+// Django's createsuperuser, changepassword and drf_create_token do). Each command is a
+// template over the store, which throws std::system_error on a store failure (the
+// command then fails with its message).
 #pragma once
 
 #include "args.hpp"
@@ -9,18 +11,19 @@
 #include <warden/core/clock.hpp>
 #include <warden/core/settings.hpp>
 #include <warden/crypto/password.hpp>
-#include <warden/store/sqlite_store.hpp>
 #include <warden/token/tokens.hpp>
 
 #include <openssl/crypto.h>
 
+#include <charconv>
 #include <chrono>
 #include <iostream>
 #include <string>
 
 namespace warden::cli {
 
-inline std::shared_ptr<const user> require_user(sqlite_store& db, const std::string& name) {
+template <class Db>
+std::shared_ptr<const user> require_user(Db& db, const std::string& name) {
     auto u = db.find_user_by_username(name);
     if (!u) throw command_error("user " + name + " does not exist");
     return u;
@@ -43,7 +46,8 @@ inline bool parse_bool(const std::string& v) {
 }
 
 // warden user create NAME --email E [--staff] [--superuser] [--password-stdin]
-inline int user_create(const args& a, sqlite_store& db, const settings& s) {
+template <class Db>
+int user_create(const args& a, Db& db, const settings& s) {
     a.expect_positional(1, "a user name: warden user create NAME --email EMAIL");
     const std::string& name = a.positional()[0];
     auto email = a.option("email");
@@ -67,7 +71,8 @@ inline int user_create(const args& a, sqlite_store& db, const settings& s) {
 }
 
 // warden user set-active NAME true|false
-inline int user_set_active(const args& a, sqlite_store& db) {
+template <class Db>
+int user_set_active(const args& a, Db& db) {
     a.expect_positional(2, "a user name and true or false: warden user set-active NAME true|false");
     bool active = parse_bool(a.positional()[1]);
     user u = *require_user(db, a.positional()[0]);
@@ -79,7 +84,8 @@ inline int user_set_active(const args& a, sqlite_store& db) {
 }
 
 // warden user set-password NAME --password-stdin
-inline int user_set_password(const args& a, sqlite_store& db, const settings& s) {
+template <class Db>
+int user_set_password(const args& a, Db& db, const settings& s) {
     a.expect_positional(1, "a user name: warden user set-password NAME --password-stdin");
     user u = *require_user(db, a.positional()[0]);
     std::string pw = a.flag("password-stdin") ? read_password_line() : prompt_password();
@@ -91,7 +97,8 @@ inline int user_set_password(const args& a, sqlite_store& db, const settings& s)
 }
 
 // warden token create NAME [--reset]
-inline int token_create(const args& a, sqlite_store& db, const settings& s) {
+template <class Db>
+int token_create(const args& a, Db& db, const settings& s) {
     a.expect_positional(1, "a user name: warden token create NAME [--reset]");
     auto u = require_user(db, a.positional()[0]);
     if (a.flag("reset")) token::revoke_all(db, u->id);
@@ -103,10 +110,28 @@ inline int token_create(const args& a, sqlite_store& db, const settings& s) {
 }
 
 // warden token revoke KEY
-inline int token_revoke(const args& a, sqlite_store& db) {
+template <class Db>
+int token_revoke(const args& a, Db& db) {
     a.expect_positional(1, "a token key: warden token revoke KEY");
     if (!token::revoke(db, a.positional()[0])) throw command_error("no such token");
     std::cout << "Token revoked\n";
+    return 0;
+}
+
+// warden throttle purge [--idle SECONDS]
+template <class Counters>
+int throttle_purge(const args& a, Counters& counters) {
+    a.expect_positional(0, "no arguments: warden throttle purge [--idle SECONDS]");
+    double idle = 86400;
+    if (auto v = a.option("idle")) {
+        long long n = 0;
+        auto r = std::from_chars(v->data(), v->data() + v->size(), n);
+        if (v->empty() || r.ec != std::errc{} || r.ptr != v->data() + v->size() || n < 0)
+            throw usage_error("--idle: expected a whole number of seconds");
+        idle = static_cast<double>(n);
+    }
+    const auto now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    std::cout << "Removed " << counters.purge_throttle(now, idle) << " throttle counter(s)\n";
     return 0;
 }
 

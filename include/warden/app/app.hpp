@@ -20,6 +20,7 @@
 #include <warden/core/response.hpp>
 #include <warden/core/settings.hpp>
 #include <warden/crypto/random.hpp>
+#include <warden/store/failure.hpp>
 #include <warden/view/traits.hpp>
 
 #include <algorithm>
@@ -29,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <type_traits>
 #include <utility>
 
@@ -152,10 +154,14 @@ public:
             if (!m) return detail::finish_response(not_routed(req), req, {}, arena);
             detail::pipeline_access::set_params(req, m.params.data(), m.param_count);
             return dispatch_table[static_cast<std::size_t>(m.index)](ctx_, req, arena);
+        } catch (const std::system_error& e) {
+            // A store that cannot serve, its failure thrown by a handler: 503, as
+            // warden's own policies and views answer it.
+            if (is_store_failure(e.code())) return detail::finish_response(store_unavailable(), req, {}, arena);
+            return detail::finish_response(server_error(), req, {}, arena);
         } catch (const std::exception&) {
-            // A handler or store failed: a JSON 500, never a dropped connection.
-            response r{http::status::internal_server_error, R"({"detail":"A server error occurred."})"};
-            return detail::finish_response(std::move(r), req, {}, arena);
+            // A handler failed: a JSON 500, never a dropped connection.
+            return detail::finish_response(server_error(), req, {}, arena);
         }
     }
 
@@ -237,6 +243,16 @@ private:
         if (!detail::is_ip_address(chosen)) return false;
         detail::pipeline_access::set_remote_address(req, chosen);
         return true;
+    }
+
+    [[gnu::cold]] static response server_error() {
+        return response{http::status::internal_server_error, R"({"detail":"A server error occurred."})"};
+    }
+    [[gnu::cold]] static response store_unavailable() {
+        const api_error e = errors::service_unavailable();
+        response r{e.status, e.render()};
+        r.set_header(http::field::retry_after, std::to_string(e.retry_after()));
+        return r;
     }
 
     response not_routed(request& req) const {

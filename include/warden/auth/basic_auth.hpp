@@ -16,6 +16,7 @@
 
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace warden {
 
@@ -27,7 +28,8 @@ namespace warden {
 ///
 /// Every request runs PBKDF2 on the password, so the server handles these routes on
 /// its blocking pool (`may_block`). Base64 is decoded strictly (RFC 4648 with
-/// padding); DRF's decoder also skips stray characters.
+/// padding); DRF's decoder also skips stray characters. A user store that fails
+/// answers 503 with Retry-After.
 struct basic_auth {
     using policy_kind = authenticator_tag;
     using requires_services = services<users_tag>;
@@ -47,7 +49,9 @@ struct basic_auth {
         auto colon = decoded.find(':');
         std::string_view username = std::string_view(decoded).substr(0, colon);
         std::string_view password = colon == std::string::npos ? std::string_view{} : std::string_view(decoded).substr(colon + 1);
-        auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), username, password);
+        std::error_code ec;
+        auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), username, password, ec);
+        if (ec) return auth_result::failure(errors::service_unavailable());
         OPENSSL_cleanse(decoded.data(), decoded.size());
         if (!u) return fail("Invalid username/password.");
         if (!u->is_active) return fail("User inactive or deleted.");

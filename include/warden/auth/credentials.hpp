@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace warden {
 
@@ -37,16 +38,25 @@ inline crypto::password_policy password_policy_of(const settings& s) noexcept {
 /// call it declare `static constexpr bool may_block = true;` so the server runs them
 /// off the I/O threads.
 ///
+/// @param ec set, with null returned, when the user store failed: the caller answers
+///        503 (`errors::service_unavailable()`), never "invalid credentials". A failed
+///        hash upgrade is not reported: the old hash still works.
 /// @code
-/// auto u = warden::check_credentials(ctx.template get<warden::users_tag>(), ctx.settings(), name, password);
+/// std::error_code ec;
+/// auto u = warden::check_credentials(ctx.template get<warden::users_tag>(), ctx.settings(), name, password, ec);
+/// if (ec) return errors::service_unavailable();
 /// if (!u) return errors::authentication_failed("Invalid username/password.");
 /// @endcode
 template <class Users>
 std::shared_ptr<const user> check_credentials(Users& users, const settings& s, std::string_view username,
-                                             std::string_view password) {
+                                             std::string_view password, std::error_code& ec) {
     const auto policy = password_policy_of(s);
     const bool has_nul = username.find('\0') != std::string_view::npos || password.find('\0') != std::string_view::npos;
-    auto u = has_nul ? nullptr : users.find_user_by_username(username);
+    std::shared_ptr<const user> u;
+    if (!has_nul) {
+        u = users.find_user_by_username(username, ec);
+        if (ec) return nullptr;
+    }
     if (!u) {
         (void)crypto::simulate_password_check(policy);
         return nullptr;

@@ -33,6 +33,7 @@ enum class error_kind : unsigned char {
     parse_error,             ///< ParseError
     validation,              ///< ValidationError
     payload_too_large,       ///< request body over the configured limit
+    service_unavailable,     ///< ServiceUnavailable: a store (database, cache) cannot serve now
     other,                   ///< any other APIException
 };
 
@@ -47,8 +48,17 @@ struct api_error {
     std::string_view code;
     /// A full JSON body that replaces `{"detail": ...}` (validation errors, simplejwt).
     std::string body;
-    /// For `throttled`: seconds until a retry may succeed (Retry-After), -1 if unknown.
+    /// For `throttled` and `service_unavailable`: seconds until a retry may succeed
+    /// (Retry-After), -1 if unknown.
     std::int64_t wait = -1;
+
+    /// The Retry-After value to send, or -1 for none: a throttle's non-zero wait (DRF
+    /// sends it only `if exc.wait:`), or the wait of a 503.
+    std::int64_t retry_after() const noexcept {
+        if (kind == error_kind::throttled) return wait > 0 ? wait : -1;
+        if (kind == error_kind::service_unavailable) return wait;
+        return -1;
+    }
 
     /// The JSON text of the response body.
     std::string render() const {
@@ -122,6 +132,19 @@ inline api_error throttled(std::int64_t wait) {
         d.append(wait == 1 ? " second." : " seconds.");
     }
     return {error_kind::throttled, http_::status::too_many_requests, std::move(d), "throttled", {}, wait};
+}
+/// Seconds a client is asked to wait (Retry-After) before retrying after a 503.
+inline constexpr std::int64_t default_retry_after = 5;
+
+/// 503 "Service temporarily unavailable, try again later." (DRF's ServiceUnavailable)
+/// with Retry-After: what a request gets when a store it needs (a database, Redis)
+/// cannot serve it now. warden's policies and views answer it on any store failure;
+/// the app answers it for a `std::system_error` matching `store_condition::unavailable`
+/// that escapes a handler.
+/// @param retry_after seconds for Retry-After; negative for none.
+inline api_error service_unavailable(std::int64_t retry_after = default_retry_after) {
+    return {error_kind::service_unavailable, http_::status::service_unavailable,
+            "Service temporarily unavailable, try again later.", "service_unavailable", {}, retry_after};
 }
 /// 400 with a complete JSON body of field errors, e.g. `{"username":["This field is required."]}`.
 inline api_error validation(std::string json_body) {

@@ -42,7 +42,9 @@
 /// Requirements of a throttle `T` (a model: tests/unit/view/exemplars.cpp):
 /// - `using policy_kind = warden::throttle_tag;`
 /// - `template <class View, class Ctx> throttle_result allow_request(request&, const View&, Ctx&) const;`
-///   which records the request when allowed, and otherwise says how long to wait.
+///   which records the request when allowed, and otherwise says how long to wait
+///   (`throttle_result::deny(wait)`), or `throttle_result::store_failed()` when its
+///   counter store failed (the request is then answered 503, not 429).
 /// A throttle may take `const Ctx&` in its constructor to read settings once at start
 /// (the app builds one instance per throttle type and shares it between threads, so
 /// `allow_request` must be thread-safe).
@@ -292,9 +294,13 @@ constexpr permission_result check_object_permission(const P& p, const Request& r
 struct throttle_result {
     bool allowed = true;
     double wait = -1;
+    /// The throttle could not count the request (its counter store failed): refused,
+    /// and answered 503 with Retry-After rather than 429 (a throttle fails closed).
+    bool unavailable = false;
 
     static constexpr throttle_result allow() noexcept { return {}; }
-    static constexpr throttle_result deny(double wait_seconds = -1) noexcept { return {false, wait_seconds}; }
+    static constexpr throttle_result deny(double wait_seconds = -1) noexcept { return {false, wait_seconds, false}; }
+    static constexpr throttle_result store_failed() noexcept { return {false, -1, true}; }
 };
 
 /// True when `T` is a throttle usable with `Request`, `View` and `Ctx`.

@@ -48,6 +48,14 @@ struct settings {
         std::string value;  ///< e.g. "https"
     } secure_proxy_ssl_header;
 
+    /// Where the data lives, for `main` to open (the app does not read it): a PostgreSQL
+    /// URL (`postgresql://USER@HOST:PORT/DBNAME`) or a SQLite file path; empty: the
+    /// program's default. From WARDEN_DATABASE_URL.
+    std::string database_url;
+    /// A Redis for throttle counters (`redis://HOST:PORT/N`), for `main` to open; empty:
+    /// the database keeps them. From WARDEN_REDIS_URL.
+    std::string redis_url;
+
     /// Throttle rates by scope ("anon", "user", or a view's scope): "N/s", "N/m", "N/h",
     /// "N/d" (and DRF's spellings such as "5/minute"), or "none" to switch a scope off.
     ///
@@ -145,7 +153,8 @@ struct settings {
     /// WARDEN_THROTTLE_RATES ("anon=3/minute,user=5/minute"), WARDEN_TOKEN_TTL (seconds),
     /// WARDEN_TOKEN_MAX_PER_USER, WARDEN_SESSION_COOKIE_AGE, WARDEN_SESSION_COOKIE_SECURE,
     /// WARDEN_CSRF_TRUSTED_ORIGINS (comma-separated), WARDEN_PASSWORD_ITERATIONS,
-    /// WARDEN_CORS_ALLOWED_ORIGINS (comma-separated).
+    /// WARDEN_CORS_ALLOWED_ORIGINS (comma-separated), WARDEN_DATABASE_URL,
+    /// WARDEN_REDIS_URL (redis://...).
     /// @throws std::invalid_argument naming the variable when a value is malformed.
     static settings from_env() {
         settings s;
@@ -185,6 +194,10 @@ struct settings {
             throw std::invalid_argument(std::string(name) + ": expected 0 or 1");
         };
         s.secret_key = std::string(env("WARDEN_SECRET_KEY"));
+        s.database_url = std::string(env("WARDEN_DATABASE_URL"));
+        s.redis_url = std::string(env("WARDEN_REDIS_URL"));
+        if (!s.redis_url.empty() && !s.redis_url.starts_with("redis://"))
+            throw std::invalid_argument("WARDEN_REDIS_URL: expected redis://HOST:PORT/N");
         s.append_slash = flag("WARDEN_APPEND_SLASH", s.append_slash);
         s.num_proxies = static_cast<std::size_t>(number("WARDEN_NUM_PROXIES", 0, 16, 0));
         if (auto list = env("WARDEN_ALLOWED_HOSTS"); !list.empty()) {

@@ -40,7 +40,7 @@ namespace warden {
 ///     warden::response post(warden::request& req) { ... }   // only with a valid token
 /// };
 /// @endcode
-template <csrf_origin_check OriginCheck = csrf_origin_check::https_only>
+template <csrf_origin_check OriginCheck = csrf_origin_check::always>
 class basic_csrf_protect {
 public:
     using policy_kind = authenticator_tag;

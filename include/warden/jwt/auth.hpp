@@ -18,6 +18,7 @@
 #include <warden/jwt/jwt.hpp>
 #include <warden/jwt/key_service.hpp>
 #include <warden/jwt/simplejwt.hpp>
+#include <warden/store/failure.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -55,7 +56,7 @@ struct auth_options {
     /// no challenge: a view whose first authenticator this is answers 403, not 401.
     bool from_cookie = false;
     /// The CSRF origin policy of `from_cookie` (as `basic_session_auth`'s).
-    csrf_origin_check csrf_origin = csrf_origin_check::https_only;
+    csrf_origin_check csrf_origin = csrf_origin_check::always;
 };
 
 namespace detail {
@@ -109,14 +110,17 @@ inline api_error simplejwt_failure(std::string_view detail, std::string_view cod
 /// The user a token's user id claim value names, as simplejwt's
 /// `User.objects.get(**{USER_ID_FIELD: user_id})`: by id (an integer, or a string
 /// holding one, which Django converts) or, with `user_id_field` "username", by
-/// username. Null when there is none (including values Django would answer with a 500).
+/// username. Null when there is none (including values Django would answer with a
+/// 500), or with `ec` set when the user store failed.
 template <class Users>
-std::shared_ptr<const user> find_token_user(Users& users, const boost::json::value& id, const settings& cfg) {
+std::shared_ptr<const user> find_token_user(Users& users, const boost::json::value& id, const settings& cfg,
+                                            std::error_code& ec) {
+    ec.clear();
     if (cfg.user_id_field == "username") {
-        if (const auto* name = id.if_string()) return users.find_user_by_username(*name);
+        if (const auto* name = id.if_string()) return users.find_user_by_username(*name, ec);
         return nullptr;
     }
-    if (auto n = detail::user_id_value(id)) return users.find_user(*n);
+    if (auto n = detail::user_id_value(id)) return users.find_user(*n, ec);
     return nullptr;
 }
 
@@ -139,7 +143,9 @@ std::shared_ptr<const user> find_token_user(Users& users, const boost::json::val
 ///   identification", "code": "token_not_valid"}`;
 /// - (stateful) no such user: 401 `{"detail": "User not found", "code":
 ///   "user_not_found"}`; a switched-off user: `{"detail": "User is inactive", "code":
-///   "user_inactive"}`.
+///   "user_inactive"}`;
+/// - a user or blacklist store that fails: 503 with Retry-After (never "not
+///   blacklisted" or "user not found").
 /// The challenge is `<AUTH_HEADER_TYPES[0]> realm="api"` (`Bearer realm="api"`).
 ///
 /// On success `req.auth()` has scheme "jwt", `credential_id` the token's `jti`,
@@ -233,7 +239,10 @@ public:
         bool valid = false;
         for (token_type t : cfg.auth_token_types) {
             std::error_code ec = decoded;
-            if (!ec && uses_blacklist(t)) ec = check_revoked(ctx, c.object(), cfg);
+            if (!ec && uses_blacklist(t)) {
+                ec = check_revoked(ctx, c.object(), cfg);
+                if (is_store_failure(ec)) return auth_result::failure(errors::service_unavailable());
+            }
             if (!ec) ec = verify_token_claims(c.object(), t, cfg);
             if (!ec) {
                 valid = true;
@@ -287,7 +296,9 @@ private:
                     detail::simplejwt_failure("Token contained no recognizable user identification", token_not_valid_code));
             who = &holder->from_claims;
         } else {
-            auto found = find_token_user(ctx.template get<users_tag>(), *id, cfg);
+            std::error_code ec;
+            auto found = find_token_user(ctx.template get<users_tag>(), *id, cfg, ec);
+            if (ec) return auth_result::failure(errors::service_unavailable());
             if (!found) return auth_result::failure(detail::simplejwt_failure("User not found", "user_not_found"));
             if (!found->is_active) return auth_result::failure(detail::simplejwt_failure("User is inactive", "user_inactive"));
             who = found.get();

@@ -16,13 +16,17 @@
 /// Entries are keyed by `jti`. A sliding token keeps its `jti` when it is refreshed,
 /// so its entries last until the later of `exp` and `refresh_exp` (simplejwt keeps
 /// only `exp`, and a purge could then forget a blacklisted sliding token that can
-/// still be refreshed). Store failures are not "not blacklisted": the stores throw
-/// (`std::system_error`), which the app answers with a 500.
+/// still be refreshed). Store failures are never "not blacklisted": each function
+/// reports the store's code (`warden::is_store_failure(ec)`), which warden's
+/// authenticators and views answer with 503. The store purges expired entries on its
+/// own schedule too (warden/store/basic_store.hpp).
 ///
 /// @code
 /// auto& db = ctx.template get<warden::jwt_blacklist_tag>();
-/// if (auto ec = warden::jwt::revoke(db, access_token, keys, ctx.clock().now()))   // logout
+/// if (auto ec = warden::jwt::revoke(db, access_token, keys, ctx.clock().now())) {   // logout
+///     if (warden::is_store_failure(ec)) throw warden::errors::service_unavailable();
 ///     return bad_request(ec);
+/// }
 /// warden::jwt::purge_expired(db, keys.config(), ctx.clock().now_seconds());         // a daily job
 /// @endcode
 #ifndef WARDEN_JWT_BLACKLIST_HPP
@@ -91,25 +95,32 @@ std::error_code record_outstanding(Store& store, const boost::json::object& payl
 }
 
 /// simplejwt's `check_blacklist()`: `errc::blacklisted` when the token's `jti` is on
-/// the blacklist; empty otherwise (a token without `jti` is then refused by
-/// `verify_token_claims` with "Token has no id", where simplejwt fails with a 500).
+/// the blacklist; the store's code when the store failed (check
+/// `warden::is_store_failure` first); empty otherwise (a token without `jti` is then
+/// refused by `verify_token_claims` with "Token has no id", where simplejwt fails with
+/// a 500).
 template <jwt_blacklist_store Store>
 std::error_code check_blacklist(Store& store, const boost::json::object& payload, const settings& s) {
     auto jti = jti_of(payload, s);
-    if (jti && store.is_blacklisted(*jti)) return errc::blacklisted;
-    return {};
+    if (!jti) return {};
+    std::error_code ec;
+    const bool listed = store.is_blacklisted(*jti, ec);
+    if (ec) return ec;
+    return listed ? std::error_code(errc::blacklisted) : std::error_code{};
 }
 
 /// simplejwt's `token.blacklist()`: puts the token's `jti` on the blacklist until the
 /// token expires (see `record_expiry`).
-/// @return true when newly blacklisted; false when it already was (or has no `jti`).
-///         Rotation relies on this: of two concurrent refreshes of one token, only
-///         the one that blacklists it first goes on.
+/// @return true when newly blacklisted; false when it already was (or has no `jti`),
+///         or with `ec` set when the store failed. Rotation relies on this: of two
+///         concurrent refreshes of one token, only the one that blacklists it first
+///         goes on.
 template <jwt_blacklist_store Store>
-bool blacklist(Store& store, const boost::json::object& payload, const settings& s, std::int64_t now) {
+bool blacklist(Store& store, const boost::json::object& payload, const settings& s, std::int64_t now, std::error_code& ec) {
+    ec.clear();
     auto jti = jti_of(payload, s);
     if (!jti) return false;
-    return store.blacklist(*jti, record_expiry(payload, s), now);
+    return store.blacklist(*jti, record_expiry(payload, s), now, ec);
 }
 
 /// Beyond simplejwt: revokes a token, typically an access token at logout, by
@@ -119,33 +130,36 @@ bool blacklist(Store& store, const boost::json::object& payload, const settings&
 ///
 /// The token is verified first (signature and claims, any type): a token that does not
 /// verify, has expired (nothing left to revoke) or has no `jti` is not recorded.
-/// @return empty when revoked (or already revoked), else the reason (`jwt::errc`).
+/// @return empty when revoked (or already revoked), else the reason (`jwt::errc`), or
+///         the store's code when the store failed.
 template <jwt_blacklist_store Store>
 std::error_code revoke(Store& store, std::string_view raw_token, const key_service& k,
                        std::chrono::system_clock::time_point now) {
     claims c;
     if (auto ec = k.backend().decode(raw_token, c, now)) return ec;
     if (auto ec = verify_token_claims(c.object(), token_type::untyped, k.config())) return ec;
-    (void)blacklist(store, c.object(), k.config(), detail::unix_seconds(now));
-    return {};
+    std::error_code ec;
+    (void)blacklist(store, c.object(), k.config(), detail::unix_seconds(now), ec);
+    return ec;
 }
 
 /// Blacklists every outstanding (recorded) refresh and sliding token of a user, for
 /// "log out everywhere" or a compromised account. Access tokens are not recorded;
 /// they live until they expire unless revoked one by one.
-/// @return how many tokens were newly blacklisted.
+/// @return how many tokens were newly blacklisted (0 with `ec` set when the store failed).
 template <jwt_blacklist_store Store>
-std::size_t blacklist_user(Store& store, std::int64_t user_id, std::int64_t now) {
-    return store.blacklist_user(user_id, now);
+std::size_t blacklist_user(Store& store, std::int64_t user_id, std::int64_t now, std::error_code& ec) {
+    return store.blacklist_user(user_id, now, ec);
 }
 
 /// simplejwt's `flushexpiredtokens`: removes outstanding and blacklist entries whose
 /// tokens expired before `now - leeway` (a token the verifier still accepts within
-/// its leeway stays listed). Run it now and then; entries of live tokens are kept.
-/// @return how many entries were removed.
+/// its leeway stays listed). The store also does it on its own schedule, with a
+/// grace far above any leeway; call this for an exact purge.
+/// @return how many entries were removed (0 with `ec` set when the store failed).
 template <jwt_blacklist_store Store>
-std::size_t purge_expired(Store& store, const settings& s, std::int64_t now) {
-    return store.purge_expired_jwt(now - s.leeway.count());
+std::size_t purge_expired(Store& store, const settings& s, std::int64_t now, std::error_code& ec) {
+    return store.purge_expired_jwt(now - s.leeway.count(), ec);
 }
 
 } // namespace warden::jwt

@@ -54,6 +54,7 @@
 #include <warden/jwt/detail/views.hpp>
 #include <warden/jwt/key_service.hpp>
 #include <warden/jwt/simplejwt.hpp>
+#include <warden/store/failure.hpp>
 #include <warden/throttle/builtin.hpp>
 #include <warden/view/api_view.hpp>
 
@@ -134,7 +135,7 @@ struct basic_cookie_token_obtain : api_view<authentication<>, permissions<>, thr
 
 /// POST (with the CSRF token) to refresh the access cookie from the refresh cookie
 /// (see the file comment).
-template <csrf_origin_check OriginCheck = csrf_origin_check::https_only, class Parsers = parsers<json_parser>>
+template <csrf_origin_check OriginCheck = csrf_origin_check::always, class Parsers = parsers<json_parser>>
 struct basic_cookie_token_refresh : api_view<authentication<basic_csrf_protect<OriginCheck>>, permissions<>, Parsers> {
     static constexpr std::string_view name = "Cookie Token Refresh";
     using requires_services = services<users_tag, jwt_keys_tag, jwt_blacklist_tag>;
@@ -167,7 +168,7 @@ struct basic_cookie_token_refresh : api_view<authentication<basic_csrf_protect<O
 
 /// POST (with the CSRF token) to log out of the cookie flow: refresh token blacklisted,
 /// access token revoked, both cookies cleared, 204 (see the file comment).
-template <csrf_origin_check OriginCheck = csrf_origin_check::https_only, class Parsers = parsers<json_parser>>
+template <csrf_origin_check OriginCheck = csrf_origin_check::always, class Parsers = parsers<json_parser>>
 struct basic_cookie_logout : api_view<authentication<basic_csrf_protect<OriginCheck>>, permissions<>, Parsers> {
     static constexpr std::string_view name = "Cookie Logout";
     using requires_services = services<jwt_keys_tag, jwt_blacklist_tag>;
@@ -180,8 +181,10 @@ struct basic_cookie_logout : api_view<authentication<basic_csrf_protect<OriginCh
         const auto now = ctx.clock().now();
         if (auto raw = req.find_cookie(cfg.cookies.refresh_name); raw && !raw->empty()) {
             claims c;
-            if (!k.backend().validate(*raw, token_type::refresh, c, now))
-                (void)blacklist(store, c.object(), cfg, jwt::detail::unix_seconds(now));
+            std::error_code ec;
+            if (!k.backend().validate(*raw, token_type::refresh, c, now) &&
+                !blacklist(store, c.object(), cfg, jwt::detail::unix_seconds(now), ec) && ec)
+                raise_store_failure(ec);
         }
         if (auto raw = req.find_cookie(cfg.cookies.access_name); raw && !raw->empty()) (void)revoke(store, *raw, k, now);
         detail::clear_token_cookies(req, cfg, now);

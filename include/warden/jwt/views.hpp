@@ -26,7 +26,8 @@
 ///   BLACKLIST_AFTER_ROTATION, only one succeeds;
 /// - `token_verify` consults the blacklist whatever BLACKLIST_AFTER_ROTATION says, so
 ///   revoked access tokens (`jwt::revoke`) verify as blacklisted;
-/// - a refresh token without `jti` is "Token has no id" (simplejwt fails with a 500).
+/// - a refresh token without `jti` is "Token has no id" (simplejwt fails with a 500);
+/// - a store that fails answers 503 with Retry-After (simplejwt: an HTML 500).
 ///
 /// Services: `jwt_keys_tag` (a `jwt::key_service`) and `jwt_blacklist_tag` for all of them,
 /// and `users_tag` for the obtain and refresh views. The obtain views check passwords
@@ -59,6 +60,7 @@
 #include <warden/jwt/jwt.hpp>
 #include <warden/jwt/key_service.hpp>
 #include <warden/jwt/simplejwt.hpp>
+#include <warden/store/failure.hpp>
 #include <warden/throttle/builtin.hpp>
 #include <warden/view/api_view.hpp>
 
@@ -150,7 +152,8 @@ struct basic_token_verify : api_view<authentication<>, permissions<>, Parsers> {
         if (errs) return errs.response();
         claims c;
         if (auto ec = k.backend().validate(*raw, token_type::untyped, c, ctx.clock().now())) return detail::invalid_token(ec, k);
-        if (check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) {
+        if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) {
+            if (is_store_failure(ec)) raise_store_failure(ec);
             errs.add_non_field("Token is blacklisted");
             return errs.response();
         }
@@ -180,7 +183,9 @@ struct basic_token_blacklist : api_view<authentication<>, permissions<>, Parsers
         const settings& cfg = k.config();
         claims c;
         if (auto refused = detail::read_posted_token(req, ctx, k, "refresh", token_type::refresh, c)) return std::move(*refused);
-        (void)blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), cfg, jwt::detail::unix_seconds(ctx.clock().now()));
+        std::error_code ec;
+        (void)blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), cfg, jwt::detail::unix_seconds(ctx.clock().now()), ec);
+        if (ec) raise_store_failure(ec);
         return response{http::status::ok, "{}"};
     }
 

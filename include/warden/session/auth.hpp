@@ -13,7 +13,6 @@
 #include <warden/session/auth_hash.hpp>
 #include <warden/session/cookies.hpp>
 #include <warden/session/detail/session_info.hpp>
-#include <warden/session/detail/store_calls.hpp>
 #include <warden/session/key.hpp>
 
 #include <concepts>
@@ -36,6 +35,8 @@ namespace warden {
 /// - a session whose user is gone or switched off, or whose auth hash no longer
 ///   matches the user's password: the session is deleted, the cookie cleared, and the
 ///   request is anonymous (Django keeps a switched-off user's session; warden ends it);
+/// - a session or user store that fails: 503 with Retry-After (never an anonymous
+///   request, which could change the answer; the cookie is kept);
 /// - otherwise the session's user is authenticated, and an unsafe request (not GET,
 ///   HEAD, OPTIONS, TRACE) must pass Django 3.2's CSRF checks: a 403
 ///   `{"detail": "CSRF Failed: <Django's reason>"}` otherwise.
@@ -117,18 +118,19 @@ private:
         }
         auto& sessions = ctx.template get<sessions_tag>();
         std::error_code ec;
-        auto rec = session::detail::load(sessions, *value, ctx.clock().now_seconds(), ec);
-        if (ec) return auth_result::none();   // store failure: anonymous, and the cookie is kept
+        auto rec = sessions.load_session(*value, ctx.clock().now_seconds(), ec);
+        if (ec) return auth_result::failure(errors::service_unavailable());
         if (!rec) {
             clear();
             return auth_result::none();
         }
         if (rec->user_id == 0) return auth_result::none();   // an anonymous session
-        auto u = session::detail::find_user(ctx.template get<users_tag>(), rec->user_id, ec);
-        if (ec) return auth_result::none();
+        auto u = ctx.template get<users_tag>().find_user(rec->user_id, ec);
+        if (ec) return auth_result::failure(errors::service_unavailable());
         if (!u || !u->is_active || !st.hasher.matches(u->password, rec->auth_hash)) {
-            // Deleted, switched off, or the password changed since the login: end it.
-            session::detail::remove(sessions, rec->key, ec);
+            // Deleted, switched off, or the password changed since the login: end it
+            // (anonymous either way: a failed delete leaves a session no request accepts).
+            sessions.delete_session(rec->key, ec);
             clear();
             return auth_result::none();
         }

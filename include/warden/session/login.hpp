@@ -28,7 +28,6 @@
 #include <warden/session/auth_hash.hpp>
 #include <warden/session/cookies.hpp>
 #include <warden/session/detail/session_info.hpp>
-#include <warden/session/detail/store_calls.hpp>
 #include <warden/session/key.hpp>
 #include <warden/store/error.hpp>
 #include <warden/store/records.hpp>
@@ -60,7 +59,7 @@ std::optional<session_record> current_session(const request& req, Ctx& ctx, std:
     ec.clear();
     auto value = req.find_cookie(ctx.settings().session.cookie_name);
     if (!value || !is_valid_key(*value)) return std::nullopt;
-    return detail::load(ctx.template get<sessions_tag>(), *value, ctx.clock().now_seconds(), ec);
+    return ctx.template get<sessions_tag>().load_session(*value, ctx.clock().now_seconds(), ec);
 }
 
 namespace detail {
@@ -88,7 +87,7 @@ std::error_code create_with_fresh_key(S& sessions, session_record& rec) {
 /// @return a store or CSPRNG failure; the request is unchanged then.
 /// @code
 /// auto u = warden::check_credentials(ctx.template get<warden::users_tag>(), ctx.settings(), name, password);
-/// if (u) if (auto ec = warden::session::login(req, ctx, u)) throw std::system_error(ec);
+/// if (u) if (auto ec = warden::session::login(req, ctx, u)) warden::raise_store_failure(ec);   // 503
 /// @endcode
 template <class Ctx>
 std::error_code login(request& req, Ctx& ctx, std::shared_ptr<const user> u, const auth_hasher& hasher) {
@@ -118,7 +117,7 @@ std::error_code login(request& req, Ctx& ctx, std::shared_ptr<const user> u, con
             else if (ec != store_errc::not_found) return ec;   // ended meanwhile: start anew
         } else {
             // Another user's session: flush it rather than hand it over.
-            detail::remove(sessions, existing->key, ec);
+            sessions.delete_session(existing->key, ec);
             if (ec) return ec;
         }
     } else if (existing) {
@@ -128,7 +127,7 @@ std::error_code login(request& req, Ctx& ctx, std::shared_ptr<const user> u, con
     if (!stored) {
         if ((ec = detail::create_with_fresh_key(sessions, rec))) return ec;
         if (existing && existing->user_id == 0) {
-            detail::remove(sessions, existing->key, ec);
+            sessions.delete_session(existing->key, ec);
             if (ec) return ec;
         }
     }
@@ -160,7 +159,7 @@ std::error_code login(request& req, Ctx& ctx, std::shared_ptr<const user> u) {
 ///
 /// @return a store failure (the session may then still exist).
 /// @code
-/// if (auto ec = warden::session::logout(req, ctx)) throw std::system_error(ec);
+/// if (auto ec = warden::session::logout(req, ctx)) warden::raise_store_failure(ec);
 /// return warden::response{warden::http::status::no_content};
 /// @endcode
 template <class Ctx>
@@ -169,7 +168,7 @@ std::error_code logout(request& req, Ctx& ctx) {
     auto value = req.find_cookie(s.session.cookie_name);
     std::error_code ec;
     if (value && is_valid_key(*value)) {
-        detail::remove(ctx.template get<sessions_tag>(), *value, ec);
+        ctx.template get<sessions_tag>().delete_session(*value, ec);
         if (ec) return ec;
     }
     if (value) {
@@ -214,7 +213,7 @@ std::error_code update_session_auth_hash(request& req, Ctx& ctx, const user& u) 
         req.set_cookie(session_cookie(ctx.settings(), rec.key, req.is_secure()), ctx.clock().now());
         vary_on_cookie(req);
     }
-    detail::remove_user(sessions, u.id, kept, ec);
+    sessions.delete_user_sessions(u.id, kept, ec);
     return ec;
 }
 

@@ -31,8 +31,9 @@
 /// `Referrer-Policy: same-origin` and a Content-Security-Policy that allows only the
 /// page's own inline style (by hash) and forms posting to this site: no script at all.
 ///
-/// `OriginCheck` is the CSRF origin policy, as for `session_auth`; `basic_login_page<
-/// csrf_origin_check::always>` checks the Origin header over plain HTTP too.
+/// `OriginCheck` is the CSRF origin policy, as for `session_auth`: by default
+/// (`csrf_origin_check::always`, Django 4.0) an Origin header must be this site's or
+/// trusted, over plain HTTP too.
 ///
 /// @code
 /// auto site = warden::app<warden::route<"/api-auth/login/", warden::login_page>,
@@ -55,6 +56,7 @@
 #include <warden/session/detail/pages.hpp>
 #include <warden/session/login.hpp>
 #include <warden/session/redirect.hpp>
+#include <warden/store/failure.hpp>
 #include <warden/throttle/builtin.hpp>
 #include <warden/view/api_view.hpp>
 #include <warden/view/dispatch.hpp>
@@ -102,7 +104,7 @@ inline std::size_t code_points(std::string_view s) noexcept {
 } // namespace session::detail
 
 /// The login page with CSRF origin policy `OriginCheck`; use `login_page`.
-template <csrf_origin_check OriginCheck = csrf_origin_check::https_only>
+template <csrf_origin_check OriginCheck = csrf_origin_check::always>
 struct basic_login_page
     : api_view<authentication<basic_csrf_protect<OriginCheck>>, permissions<>, throttles<scoped_rate>,
                parsers<form_parser, multipart_parser>> {
@@ -144,12 +146,14 @@ struct basic_login_page
         form.username = username;
         if (!form.username_error.empty() || !form.password_error.empty()) return page(req, ctx, next, form);
 
-        auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), username, password);
+        std::error_code ec;
+        auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), username, password, ec);
+        if (ec) raise_store_failure(ec);
         if (!u) {
             form.non_field_errors.emplace_back(invalid_login);
             return page(req, ctx, next, form);
         }
-        if (auto ec = session::login(req, ctx, u)) throw std::system_error(ec);
+        if ((ec = session::login(req, ctx, u))) raise_store_failure(ec);
         return session::detail::redirect_to(next.empty() ? std::string_view(ctx.settings().login.redirect_url)
                                                          : std::string_view(next));
     }
@@ -164,7 +168,7 @@ private:
 };
 
 /// The logout page with CSRF origin policy `OriginCheck`; use `logout_page`.
-template <csrf_origin_check OriginCheck = csrf_origin_check::https_only>
+template <csrf_origin_check OriginCheck = csrf_origin_check::always>
 struct basic_logout_page
     : api_view<authentication<basic_csrf_protect<OriginCheck>>, permissions<>, parsers<form_parser, multipart_parser>> {
     static constexpr std::string_view name = "Logout";
@@ -183,7 +187,7 @@ struct basic_logout_page
     response post(request& req, Ctx& ctx) {
         const auto posted_next = session::detail::form_field(req.data(), "next");
         std::string next = safe_next_url(req, posted_next ? &*posted_next : nullptr);
-        if (auto ec = session::logout(req, ctx)) throw std::system_error(ec);
+        if (auto ec = session::logout(req, ctx)) raise_store_failure(ec);
         return session::detail::redirect_to(next.empty() ? std::string_view(ctx.settings().login.logout_redirect_url)
                                                          : std::string_view(next));
     }

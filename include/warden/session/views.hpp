@@ -13,6 +13,7 @@
 #include <warden/permissions/builtin.hpp>
 #include <warden/session/auth.hpp>
 #include <warden/session/login.hpp>
+#include <warden/store/failure.hpp>
 #include <warden/throttle/builtin.hpp>
 #include <warden/view/api_view.hpp>
 
@@ -30,7 +31,8 @@ namespace warden {
 /// session is already there, another user's session flushed). Anything else, wrong
 /// password, unknown or inactive user, missing, null or non-string fields: 400
 /// `{"detail": "Invalid username or password."}`, with the same PBKDF2 work in every
-/// case, and the request's session left alone.
+/// case, and the request's session left alone. A store that fails: 503 with
+/// Retry-After.
 ///
 /// Like the reference's LoginAPI it has no authenticators (so no CSRF check: there is
 /// no session to protect yet) and allows anyone. It is throttled under the scope
@@ -65,10 +67,12 @@ struct basic_login_view : api_view<authentication<>, permissions<>, throttles<sc
         auto username = char_field(req.data(), "username", errs, opt);
         auto password = char_field(req.data(), "password", errs, opt);
         std::shared_ptr<const user> u;
-        if (!errs) u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), *username, *password);
+        std::error_code ec;
+        if (!errs) u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), *username, *password, ec);
         else (void)crypto::simulate_password_check(password_policy_of(ctx.settings()));   // same cost
+        if (ec) raise_store_failure(ec);
         if (!u) return response{http::status::bad_request, std::string(invalid)};
-        if (auto ec = session::login(req, ctx, u)) throw std::system_error(ec);   // a store failure: 500
+        if ((ec = session::login(req, ctx, u))) raise_store_failure(ec);
         return json({{"username", u->username}});
     }
 };
@@ -76,7 +80,8 @@ struct basic_login_view : api_view<authentication<>, permissions<>, throttles<sc
 /// Session login taking JSON, form and multipart bodies.
 using login_view = basic_login_view<>;
 
-/// POST to end the session: the store forgets it, the cookie is cleared, 204.
+/// POST to end the session: the store forgets it, the cookie is cleared, 204 (503 with
+/// Retry-After when the store fails: the session may then still exist).
 ///
 /// Session-authenticated and login required, like the reference's LogoutAPI, so the
 /// POST must carry the CSRF token (a cross-site page cannot log the user out), and a
@@ -87,7 +92,7 @@ struct logout_view : api_view<authentication<session_auth>, permissions<is_authe
 
     template <class Ctx>
     response post(request& req, Ctx& ctx) {
-        if (auto ec = session::logout(req, ctx)) throw std::system_error(ec);
+        if (auto ec = session::logout(req, ctx)) raise_store_failure(ec);
         return response{http::status::no_content};
     }
 };

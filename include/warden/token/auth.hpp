@@ -14,6 +14,7 @@
 #include <boost/beast/core/string.hpp>
 
 #include <string_view>
+#include <system_error>
 
 namespace warden {
 
@@ -25,7 +26,8 @@ namespace warden {
 /// "Invalid token header. Token string should not contain invalid characters.",
 /// "Invalid token.", "User inactive or deleted."; challenge `Keyword`. Beyond DRF: the
 /// store holds only SHA-256 digests, compared in constant time; an expired token is
-/// "Invalid token." and is deleted.
+/// "Invalid token." and is deleted; a token store that fails answers 503 with
+/// Retry-After.
 ///
 /// @code
 /// struct profile_api : api_view<authentication<token_auth>, permissions<is_authenticated>> { ... };
@@ -63,11 +65,13 @@ struct basic_token_auth {
 
         auto& tokens = ctx.template get<tokens_tag>();
         const auto digest = token::digest_key(key);   // hashed once per request
-        auto found = tokens.find_token(digest);
+        std::error_code ec;
+        auto found = tokens.find_token(digest, ec);
+        if (ec) return auth_result::failure(errors::service_unavailable());
         // The row was found by digest; confirm it in constant time all the same.
         if (!found || !token::digests_match(digest, found->token.digest)) return fail("Invalid token.");
         if (found->token.expires_at != 0 && ctx.clock().now_seconds() >= found->token.expires_at) {
-            tokens.remove_token(digest);
+            tokens.remove_token(digest, ec);   // refused either way; a failed delete is purged later
             return fail("Invalid token.");
         }
         if (!found->owner || !found->owner->is_active) return fail("User inactive or deleted.");

@@ -8,11 +8,13 @@
 #include <warden/core/response.hpp>
 #include <warden/core/service_tags.hpp>
 #include <warden/permissions/builtin.hpp>
+#include <warden/store/failure.hpp>
 #include <warden/token/auth.hpp>
 #include <warden/token/tokens.hpp>
 #include <warden/view/api_view.hpp>
 
 #include <string_view>
+#include <system_error>
 
 namespace warden {
 
@@ -32,10 +34,12 @@ struct basic_logout_token : api_view<authentication<basic_token_auth<Keyword>>, 
     static constexpr std::string_view description = "Revokes the token that authenticates the request.";
     using requires_services = services<tokens_tag>;
 
-    /// @throws std::system_error when the store fails (the app answers it)
+    /// A store failure answers 503 (`raise_store_failure`).
     template <class Ctx>
     response post(request& req, Ctx& ctx) {
-        token::revoke(ctx.template get<tokens_tag>(), basic_token_auth<Keyword>::presented_key(req));
+        std::error_code ec;
+        (void)token::revoke(ctx.template get<tokens_tag>(), basic_token_auth<Keyword>::presented_key(req), ec);
+        if (ec) raise_store_failure(ec);
         return response{http::status::no_content};
     }
 };
@@ -60,14 +64,18 @@ struct basic_logout_all : api_view<Authentication, permissions<is_authenticated>
         "Revokes every token of the authenticated user and ends their sessions and JWT refresh tokens.";
     using requires_services = services<tokens_tag>;
 
-    /// @throws std::system_error when a store fails (the app answers it)
+    /// A store failure answers 503 (`raise_store_failure`); what was revoked before it
+    /// stays revoked, and the client may retry.
     template <class Ctx>
     response post(request& req, Ctx& ctx) {
         const auto id = req.user().id;
-        token::revoke_all(ctx.template get<tokens_tag>(), id);
-        if constexpr (Ctx::template has<sessions_tag>) ctx.template get<sessions_tag>().delete_user_sessions(id);
+        std::error_code ec;
+        (void)token::revoke_all(ctx.template get<tokens_tag>(), id, ec);
+        if constexpr (Ctx::template has<sessions_tag>)
+            if (!ec) (void)ctx.template get<sessions_tag>().delete_user_sessions(id, {}, ec);
         if constexpr (Ctx::template has<jwt_blacklist_tag>)
-            ctx.template get<jwt_blacklist_tag>().blacklist_user(id, ctx.clock().now_seconds());
+            if (!ec) (void)ctx.template get<jwt_blacklist_tag>().blacklist_user(id, ctx.clock().now_seconds(), ec);
+        if (ec) raise_store_failure(ec);
         return response{http::status::no_content};
     }
 };

@@ -9,11 +9,13 @@
 #include <warden/core/fields.hpp>
 #include <warden/core/json.hpp>
 #include <warden/core/service_tags.hpp>
+#include <warden/store/failure.hpp>
 #include <warden/throttle/builtin.hpp>
 #include <warden/token/tokens.hpp>
 #include <warden/view/api_view.hpp>
 
 #include <string>
+#include <system_error>
 
 namespace warden {
 
@@ -21,7 +23,8 @@ namespace warden {
 ///
 /// Errors are DRF's AuthTokenSerializer's exactly: required, blank, null and
 /// non-string fields per field; bad credentials or an inactive account
-/// `{"non_field_errors": ["Unable to log in with provided credentials."]}`.
+/// `{"non_field_errors": ["Unable to log in with provided credentials."]}`. A store
+/// that fails answers 503 with Retry-After.
 ///
 /// Unlike DRF, which returns the user's one stored key, each call mints a new token:
 /// warden stores only a digest and cannot give an old key back. A user holds at most
@@ -48,14 +51,16 @@ struct obtain_auth_token
         auto username = char_field(req.data(), "username", errs);
         auto password = char_field(req.data(), "password", errs, {.trim_whitespace = false});
         if (errs) return errs.response();
-        auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), *username, *password);
+        std::error_code ec;
+        auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), *username, *password, ec);
+        if (ec) raise_store_failure(ec);
         if (!u) {
             errs.add_non_field("Unable to log in with provided credentials.");
             return errs.response();
         }
         std::string key;
-        if (auto ec = token::issue(ctx.template get<tokens_tag>(), u->id, ctx.settings(), ctx.clock().now_seconds(), key))
-            throw std::system_error(ec);   // a store failure: the app answers 500
+        if ((ec = token::issue(ctx.template get<tokens_tag>(), u->id, ctx.settings(), ctx.clock().now_seconds(), key)))
+            raise_store_failure(ec);
         return json({{"token", key}});
     }
 };

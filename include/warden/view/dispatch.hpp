@@ -3,7 +3,8 @@
 ///
 /// Order (DRF 3.14): content negotiation (against the media type the view renders), authentication (authenticators in order,
 /// first success wins, a failure stops the chain), permissions, throttles (all
-/// checked, longest wait reported), method lookup, body parsing, handler. Failures
+/// checked, longest wait reported; a throttle whose store failed makes it 503), method
+/// lookup, body parsing, handler. Failures
 /// become DRF's responses: NotAuthenticated and AuthenticationFailed are 401 with
 /// `WWW-Authenticate` when the view's first authenticator has a challenge, else 403.
 ///
@@ -125,7 +126,7 @@ private:
         if constexpr (sizeof...(Ts) == 0) {
             return std::nullopt;
         } else {
-            bool throttled = false;
+            bool throttled = false, unavailable = false;
             double longest = -1;
             auto one = [&]<class T>() {
                 static_assert(throttle_for<T, request, View, Ctx>,
@@ -133,11 +134,13 @@ private:
                 throttle_result r = ctx.template policy<T>().allow_request(req, view, ctx);
                 if (!r.allowed) {
                     throttled = true;
+                    unavailable = unavailable || r.unavailable;
                     if (r.wait > longest) longest = r.wait;
                 }
             };
             (one.template operator()<Ts>(), ...);
             if (!throttled) return std::nullopt;
+            if (unavailable) return errors::service_unavailable();
             return errors::throttled(longest < 0 ? -1 : static_cast<std::int64_t>(std::ceil(longest)));
         }
     }

@@ -20,6 +20,7 @@
 #include <warden/jwt/jwt.hpp>
 #include <warden/jwt/key_service.hpp>
 #include <warden/jwt/simplejwt.hpp>
+#include <warden/store/failure.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -88,12 +89,14 @@ inline constexpr std::string_view token_fields = WARDEN_JWT_DETAIL_FIELD("token"
 #undef WARDEN_JWT_DETAIL_FIELD
 
 // The still-active user a refresh or sliding token belongs to, or null (warden's
-// addition to simplejwt 5.2's refresh).
+// addition to simplejwt 5.2's refresh). A store failure raises the 503.
 template <class Users>
 std::shared_ptr<const user> active_owner(Users& users, const boost::json::object& payload, const settings& cfg) {
     auto it = payload.find(cfg.user_id_claim);
     if (it == payload.end()) return nullptr;
-    auto u = find_token_user(users, it->value(), cfg);
+    std::error_code ec;
+    auto u = find_token_user(users, it->value(), cfg, ec);
+    if (ec) raise_store_failure(ec);
     return u && u->is_active ? u : nullptr;
 }
 
@@ -106,7 +109,7 @@ token issue_for(token_type t, const user& u, const key_service& k, Ctx& ctx) {
     token tok = cfg.user_id_field == "username" ? token::for_user(t, std::string_view(u.username), cfg, now)
                                                 : token::for_user(t, u.id, cfg, now);
     if (auto ec = record_outstanding(ctx.template get<jwt_blacklist_tag>(), tok.payload(), u.id, cfg, jwt::detail::unix_seconds(now)))
-        throw std::system_error(ec);   // a store failure: the app answers 500
+        raise_store_failure(ec);
     return tok;
 }
 
@@ -116,7 +119,7 @@ void update_last_login(const user& u, const settings& cfg, Ctx& ctx) {
     if (!cfg.update_last_login) return;
     user changed = u;
     changed.last_login = ctx.clock().now_seconds();
-    if (auto ec = ctx.template get<users_tag>().update_user(changed)) throw std::system_error(ec);
+    if (auto ec = ctx.template get<users_tag>().update_user(changed)) raise_store_failure(ec);
 }
 
 // The obtain serializers' fields and authenticate(): the user, or the response to send.
@@ -129,17 +132,22 @@ std::shared_ptr<const user> obtain_user(request& req, Ctx& ctx, const key_servic
         refused = errs.response();
         return nullptr;
     }
-    auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), *username, *password);
+    std::error_code ec;
+    auto u = check_credentials(ctx.template get<users_tag>(), ctx.settings(), *username, *password, ec);
+    if (ec) raise_store_failure(ec);
     if (!u) refused = no_active_account(obtain_failed, k);
     return u;
 }
 
 // Token `raw` decoded and checked in simplejwt's order (signature and expiry,
-// blacklist, type) into `c`; or the 401 refusing it.
+// blacklist, type) into `c`; or the 401 refusing it. A store failure raises the 503.
 template <class Ctx>
 std::optional<response> read_token(std::string_view raw, Ctx& ctx, const key_service& k, token_type type, claims& c) {
     if (auto ec = k.backend().decode(raw, c, ctx.clock().now())) return invalid_token(ec, k);
-    if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) return invalid_token(ec, k);
+    if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) {
+        if (is_store_failure(ec)) raise_store_failure(ec);
+        return invalid_token(ec, k);
+    }
     if (auto ec = verify_token_claims(c.object(), type, k.config())) return invalid_token(ec, k);
     return std::nullopt;
 }
@@ -185,7 +193,8 @@ std::optional<issued_tokens> obtain_pair(request& req, Ctx& ctx, const key_servi
 // TokenRefreshSerializer for the checked refresh token `c`: its owner must still be
 // active; a new access token; with ROTATE_REFRESH_TOKENS a new refresh token recorded
 // as outstanding (the old one blacklisted first with BLACKLIST_AFTER_ROTATION, so of
-// two concurrent refreshes only one succeeds). Or the response refusing it.
+// two concurrent refreshes only one succeeds). Or the response refusing it; a store
+// failure raises the 503.
 template <class Ctx>
 std::optional<issued_tokens> refresh_pair(const claims& c, Ctx& ctx, const key_service& k, std::optional<response>& refused) {
     const settings& cfg = k.config();
@@ -201,14 +210,16 @@ std::optional<issued_tokens> refresh_pair(const claims& c, Ctx& ctx, const key_s
     issued_tokens out{owner, {}, k.encode(access), 0, exp_of(access)};
     if (!cfg.rotate_refresh_tokens) return out;
     const std::int64_t now_s = jwt::detail::unix_seconds(now);
-    if (cfg.blacklist_after_rotation && !blacklist(blacklist_store, refresh.payload(), cfg, now_s)) {
+    std::error_code ec;
+    if (cfg.blacklist_after_rotation && !blacklist(blacklist_store, refresh.payload(), cfg, now_s, ec)) {
+        if (ec) raise_store_failure(ec);
         refused = invalid_token(errc::blacklisted, k);   // rotated concurrently
         return std::nullopt;
     }
     refresh.set_jti(cfg);
     refresh.set_exp(cfg);
     refresh.set_iat();
-    if (auto ec = record_outstanding(blacklist_store, refresh.payload(), owner->id, cfg, now_s)) throw std::system_error(ec);
+    if ((ec = record_outstanding(blacklist_store, refresh.payload(), owner->id, cfg, now_s))) raise_store_failure(ec);
     out.refresh = k.encode(refresh);
     out.refresh_exp = exp_of(refresh);
     return out;

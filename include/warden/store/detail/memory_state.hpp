@@ -1,4 +1,6 @@
-// The data and operations behind warden::memory_store.
+// The backend of warden::memory_store: the data and its operations, in the form
+// basic_store wraps (value-returning operations take a std::error_code&, which they
+// clear: nothing here fails but an allocation, which throws std::bad_alloc).
 //
 // Concurrency model: every table is split into shards (or, for users and the JWT
 // lists, kept under one lock), each guarded by its own lock. Lookups on the request
@@ -9,6 +11,7 @@
 #define WARDEN_STORE_DETAIL_MEMORY_STATE_HPP
 
 #include <warden/core/identity.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/store/detail/hash.hpp>
 #include <warden/store/detail/throttle_window.hpp>
 #include <warden/store/error.hpp>
@@ -25,6 +28,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -125,15 +129,20 @@ inline std::shared_ptr<user> stored_user(const user& u) {
 
 class memory_state {
 public:
+    // The throttle shards sweep themselves (sweep_if_due); the adaptor purges the rest.
+    using self_purging = warden::services<throttle_counters_tag>;
+
+    std::string name() const { return "memory"; }
+
     // users ------------------------------------------------------------------------
 
-    std::shared_ptr<const user> find_user(std::int64_t id) const {
-        std::shared_lock lock(users_.mu);
-        auto it = users_.by_id.find(id);
-        return it == users_.by_id.end() ? nullptr : it->second;
+    std::shared_ptr<const user> find_user(std::int64_t id, std::error_code& ec) const {
+        ec.clear();
+        return find_user(id);
     }
 
-    std::shared_ptr<const user> find_user_by_username(std::string_view name) const {
+    std::shared_ptr<const user> find_user_by_username(std::string_view name, std::error_code& ec) const {
+        ec.clear();
         std::shared_lock lock(users_.mu);
         auto n = users_.by_name.find(name);
         if (n == users_.by_name.end()) return nullptr;
@@ -141,26 +150,55 @@ public:
         return it == users_.by_id.end() ? nullptr : it->second;
     }
 
-    std::error_code create_user(user& u) {
+    std::error_code create_user(user& u) { return create_users(std::span<user>(&u, 1)); }
+
+    // All or none, under one lock: seeding from several threads gives one winner with
+    // consecutive ids.
+    std::error_code create_users(std::span<user> us) {
         // Copy and allocate before taking the lock; readers are not held up by it.
-        auto fresh = stored_user(u);
-        std::string name = u.username;
+        std::vector<std::shared_ptr<user>> fresh;
+        fresh.reserve(us.size());
+        for (auto& u : us) fresh.push_back(stored_user(u));
         std::unique_lock lock(users_.mu);
-        if (users_.by_name.contains(name)) return store_errc::duplicate;
-        const std::int64_t id = users_.next_id;
-        fresh->id = id;
-        auto [n, inserted] = users_.by_name.emplace(std::move(name), id);
+        for (std::size_t i = 0; i < us.size(); ++i) {
+            if (users_.by_name.contains(us[i].username)) return store_errc::duplicate;
+            for (std::size_t j = 0; j < i; ++j)
+                if (us[j].username == us[i].username) return store_errc::duplicate;
+        }
+        const std::int64_t first = users_.next_id;
+        std::size_t done = 0;
         try {
-            users_.by_id.emplace(id, std::move(fresh));
+            for (; done < us.size(); ++done) {
+                const std::int64_t id = first + static_cast<std::int64_t>(done);
+                fresh[done]->id = id;
+                auto [n, inserted] = users_.by_name.emplace(us[done].username, id);
+                try {
+                    users_.by_id.emplace(id, std::move(fresh[done]));
+                } catch (...) {
+                    users_.by_name.erase(n);
+                    throw;
+                }
+            }
         } catch (...) {
-            users_.by_name.erase(n);
+            for (std::size_t i = 0; i < done; ++i) {
+                users_.by_name.erase(us[i].username);
+                users_.by_id.erase(first + static_cast<std::int64_t>(i));
+            }
             throw;
         }
-        ++users_.next_id;
-        u.id = id;
+        users_.next_id = first + static_cast<std::int64_t>(us.size());
+        for (std::size_t i = 0; i < us.size(); ++i) us[i].id = first + static_cast<std::int64_t>(i);
         return {};
     }
 
+private:
+    std::shared_ptr<const user> find_user(std::int64_t id) const {
+        std::shared_lock lock(users_.mu);
+        auto it = users_.by_id.find(id);
+        return it == users_.by_id.end() ? nullptr : it->second;
+    }
+
+public:
     std::error_code update_user(const user& u) {
         // Copy-on-write: readers holding the old snapshot keep it intact.
         std::shared_ptr<const user> fresh = stored_user(u);
@@ -176,7 +214,8 @@ public:
         return {};
     }
 
-    std::vector<user> list_users() const {
+    std::vector<user> list_users(std::error_code& ec) const {
+        ec.clear();
         std::vector<user> out;
         {
             std::shared_lock lock(users_.mu);
@@ -190,7 +229,7 @@ public:
     // tokens -----------------------------------------------------------------------
 
     std::error_code add_token(const token_record& t) {
-        // Tokens belong to a user (DRF's foreign key); the SQLite schema enforces the same.
+        // Tokens belong to a user (DRF's foreign key); the SQL schemas enforce the same.
         if (!find_user(t.user_id)) return store_errc::not_found;
         auto& sh = token_shard(t.digest);
         std::unique_lock lock(sh.mu);
@@ -206,7 +245,20 @@ public:
         return {};
     }
 
-    std::optional<token_lookup> find_token(const token::key_digest& d) const {
+    // Under the user's stripe lock, so that two capped adds for one user never both
+    // keep `keep` tokens plus their own.
+    std::error_code add_token_capped(const token_record& t, std::size_t keep) {
+        if (keep == 0) return add_token(t);
+        std::lock_guard capped(capped_[static_cast<std::size_t>(t.user_id) % capped_.size()]);
+        if (auto ec = add_token(t)) return ec;
+        std::error_code ec;
+        auto all = user_tokens(t.user_id, ec);   // oldest first
+        for (std::size_t i = 0; i + keep < all.size(); ++i) remove_token(all[i].digest, ec);
+        return {};
+    }
+
+    std::optional<token_lookup> find_token(const token::key_digest& d, std::error_code& ec) const {
+        ec.clear();
         token_record rec;
         {
             auto& sh = token_shard(d);
@@ -220,7 +272,8 @@ public:
         return token_lookup{rec, std::move(owner)};
     }
 
-    bool remove_token(const token::key_digest& d) {
+    bool remove_token(const token::key_digest& d, std::error_code& ec) {
+        ec.clear();
         auto& sh = token_shard(d);
         std::unique_lock lock(sh.mu);
         auto it = sh.by_digest.find(d);
@@ -230,7 +283,8 @@ public:
         return true;
     }
 
-    std::size_t remove_user_tokens(std::int64_t user_id) {
+    std::size_t remove_user_tokens(std::int64_t user_id, std::error_code& ec) {
+        ec.clear();
         std::size_t n = 0;
         for (auto& sh : tokens_) {
             std::unique_lock lock(sh.mu);
@@ -242,7 +296,8 @@ public:
         return n;
     }
 
-    std::vector<token_record> user_tokens(std::int64_t user_id) const {
+    std::vector<token_record> user_tokens(std::int64_t user_id, std::error_code& ec) const {
+        ec.clear();
         std::vector<memory_token_entry> found;
         for (auto& sh : tokens_) {
             std::shared_lock lock(sh.mu);
@@ -260,7 +315,8 @@ public:
         return out;
     }
 
-    std::size_t purge_expired_tokens(std::int64_t now) {
+    std::size_t purge_expired_tokens(std::int64_t now, std::error_code& ec) {
+        ec.clear();
         std::size_t n = 0;
         for (auto& sh : tokens_) {
             std::unique_lock lock(sh.mu);
@@ -294,7 +350,8 @@ public:
         return {};
     }
 
-    std::optional<session_record> load_session(std::string_view key, std::int64_t now) const {
+    std::optional<session_record> load_session(std::string_view key, std::int64_t now, std::error_code& ec) const {
+        ec.clear();
         auto& sh = session_shard(key);
         std::shared_lock lock(sh.mu);
         auto it = sh.by_key.find(key);
@@ -315,7 +372,8 @@ public:
         return {};
     }
 
-    bool delete_session(std::string_view key) {
+    bool delete_session(std::string_view key, std::error_code& ec) {
+        ec.clear();
         auto& sh = session_shard(key);
         std::unique_lock lock(sh.mu);
         auto it = sh.by_key.find(key);
@@ -325,7 +383,8 @@ public:
         return true;
     }
 
-    std::size_t delete_user_sessions(std::int64_t user_id, std::string_view except_key) {
+    std::size_t delete_user_sessions(std::int64_t user_id, std::string_view except_key, std::error_code& ec) {
+        ec.clear();
         std::size_t n = 0;
         for (auto& sh : sessions_) {
             std::unique_lock lock(sh.mu);
@@ -345,7 +404,8 @@ public:
         return n;
     }
 
-    std::size_t purge_expired_sessions(std::int64_t now) {
+    std::size_t purge_expired_sessions(std::int64_t now, std::error_code& ec) {
+        ec.clear();
         std::size_t n = 0;
         for (auto& sh : sessions_) {
             std::unique_lock lock(sh.mu);
@@ -364,7 +424,8 @@ public:
 
     // throttle ---------------------------------------------------------------------
 
-    throttle_state throttle_hit(std::string_view key, double now, double window, std::size_t limit) {
+    throttle_state throttle_hit(std::string_view key, double now, double window, std::size_t limit, std::error_code& ec) {
+        ec.clear();
         auto& sh = throttle_shards_[shard_of<memory_shards>(string_hash{}(key))];
         std::lock_guard lock(sh.mu);
         sweep_if_due(sh, now);
@@ -381,7 +442,8 @@ public:
         return state;
     }
 
-    std::size_t purge_throttle(double now, double max_window) {
+    std::size_t purge_throttle(double now, double max_window, std::error_code& ec) {
+        ec.clear();
         std::size_t n = 0;
         const double cutoff = now - max_window;
         for (auto& sh : throttle_shards_) {
@@ -418,19 +480,22 @@ public:
         return {};
     }
 
-    bool blacklist(std::string_view jti, std::int64_t expires_at, std::int64_t now) {
+    bool blacklist(std::string_view jti, std::int64_t expires_at, std::int64_t now, std::error_code& ec) {
+        ec.clear();
         std::unique_lock lock(jwt_.mu);
         if (jwt_.blacklisted.contains(jti)) return false;
         jwt_.blacklisted.emplace(std::string(jti), memory_blacklisted{expires_at, now});
         return true;
     }
 
-    bool is_blacklisted(std::string_view jti) const {
+    bool is_blacklisted(std::string_view jti, std::error_code& ec) const {
+        ec.clear();
         std::shared_lock lock(jwt_.mu);
         return jwt_.blacklisted.contains(jti);
     }
 
-    std::size_t blacklist_user(std::int64_t user_id, std::int64_t now) {
+    std::size_t blacklist_user(std::int64_t user_id, std::int64_t now, std::error_code& ec) {
+        ec.clear();
         std::unique_lock lock(jwt_.mu);
         auto it = jwt_.outstanding_by_user.find(user_id);
         if (it == jwt_.outstanding_by_user.end()) return 0;
@@ -443,7 +508,8 @@ public:
         return n;
     }
 
-    std::size_t purge_expired_jwt(std::int64_t now) {
+    std::size_t purge_expired_jwt(std::int64_t now, std::error_code& ec) {
+        ec.clear();
         std::unique_lock lock(jwt_.mu);
         std::size_t n = 0;
         for (auto it = jwt_.outstanding.begin(); it != jwt_.outstanding.end();) {
@@ -485,6 +551,7 @@ private:
     memory_users users_;
     mutable std::array<memory_token_shard, memory_shards> tokens_;
     std::atomic<std::uint64_t> token_seq_{0};
+    std::array<std::mutex, memory_shards> capped_;
     mutable std::array<memory_session_shard, memory_shards> sessions_;
     std::array<memory_throttle_shard, memory_shards> throttle_shards_;
     memory_jwt jwt_;

@@ -1,6 +1,6 @@
-// The operations behind warden::sqlite_store: one cached statement per operation, run
-// on a pooled connection. Every operation is a single statement (atomic by itself)
-// except those marked "transaction", which run in BEGIN IMMEDIATE.
+// The backend of warden::sqlite_store: one cached statement per operation, run on a
+// pooled connection. Every operation is a single statement (atomic by itself) except
+// those marked "transaction", which run in BEGIN IMMEDIATE.
 #ifndef WARDEN_STORE_DETAIL_SQLITE_STATE_HPP
 #define WARDEN_STORE_DETAIL_SQLITE_STATE_HPP
 
@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -46,6 +45,7 @@ enum query : std::size_t {
     q_tokens_delete_user,
     q_tokens_of_user,
     q_tokens_purge,
+    q_tokens_keep_newest,
     q_session_insert,
     q_session_load,
     q_session_update,
@@ -82,6 +82,8 @@ inline constexpr std::array<std::string_view, query_count> queries{{
     "DELETE FROM tokens WHERE user_id = ?1",
     "SELECT digest, user_id, created, expires_at FROM tokens WHERE user_id = ?1 ORDER BY created, id",
     "DELETE FROM tokens WHERE expires_at <> 0 AND expires_at <= ?1",
+    "DELETE FROM tokens WHERE user_id = ?1 AND id NOT IN "
+    "(SELECT id FROM tokens WHERE user_id = ?1 ORDER BY created DESC, id DESC LIMIT ?2)",
     "INSERT INTO sessions (session_key, user_id, auth_hash, csrf_secret, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     "SELECT user_id, auth_hash, csrf_secret, expires_at FROM sessions WHERE session_key = ?1 AND expires_at > ?2",
     "UPDATE sessions SET user_id = ?2, auth_hash = ?3, csrf_secret = ?4, expires_at = ?5 WHERE session_key = ?1",
@@ -163,8 +165,11 @@ inline std::span<const unsigned char> digest_bytes(const token::key_digest& d) n
 
 class sqlite_state {
 public:
+    /// Calls wait on the database file.
+    static constexpr bool blocking = true;
+
     sqlite_state(std::string path, std::chrono::milliseconds busy_timeout, std::size_t pool_size)
-        : pool_(path, busy_timeout, queries) {
+        : path_(path), pool_(path, busy_timeout, queries) {
         // An in-memory or temporary database is private to each connection, so a pool
         // of them would be several unrelated databases.
         if (path.empty() || path == ":memory:")
@@ -188,21 +193,31 @@ public:
         return one_user(q_user_by_name, [&](stmt_use& q) { q.bind(1, name); }, ec);
     }
 
-    std::error_code create_user(user& u) {
+    std::string name() const { return "sqlite " + path_; }
+
+    std::error_code create_user(user& u) { return create_users(std::span<user>(&u, 1)); }
+
+    // Transaction: all users or none (AUTOINCREMENT's counter rolls back too, so a
+    // refused batch consumes no id).
+    std::error_code create_users(std::span<user> us) {
         std::error_code ec;
         auto c = pool_.acquire_writer(ec);
         if (ec) return ec;
-        std::int64_t id = 0;
-        {
+        transaction tx(*c);
+        if (int rc = tx.begin_immediate(); rc != SQLITE_OK) return to_error(rc);
+        std::vector<std::int64_t> ids;
+        ids.reserve(us.size());
+        for (auto& u : us) {
             auto q = use(*c, q_user_insert, ec);
             if (ec) return ec;
             bind_user_fields(*q, 1, u);
             if (int rc = q->step(); rc != SQLITE_DONE) return to_error(rc);
             // Read on the same connection while it is still held: no other insert can
             // have run on it in between.
-            id = sqlite3_last_insert_rowid(c->db());
+            ids.push_back(sqlite3_last_insert_rowid(c->db()));
         }
-        u.id = id;
+        if (int rc = tx.commit(); rc != SQLITE_OK) return to_error(rc);
+        for (std::size_t i = 0; i < us.size(); ++i) us[i].id = ids[i];
         return {};
     }
 
@@ -223,9 +238,26 @@ public:
     // tokens -----------------------------------------------------------------------
 
     std::error_code add_token(const token_record& t) {
-        return write_one(q_token_insert, [&](stmt_use& q) {
-            q.bind_blob(1, digest_bytes(t.digest)).bind(2, t.user_id).bind(3, t.created).bind(4, t.expires_at);
-        }, false);
+        return write_one(q_token_insert, [&](stmt_use& q) { bind_token(q, t); }, false);
+    }
+
+    // Transaction: the insert and the trim of the user's oldest tokens.
+    std::error_code add_token_capped(const token_record& t, std::size_t keep) {
+        if (keep == 0) return add_token(t);
+        std::error_code ec;
+        auto c = pool_.acquire_writer(ec);
+        if (ec) return ec;
+        transaction tx(*c);
+        if (int rc = tx.begin_immediate(); rc != SQLITE_OK) return to_error(rc);
+        int rc = run_write(*c, q_token_insert, [&](stmt_use& q) { bind_token(q, t); }, ec);
+        if (!ec && rc == SQLITE_DONE)
+            rc = run_write(*c, q_tokens_keep_newest, [&](stmt_use& q) {
+                q.bind(1, t.user_id).bind(2, static_cast<std::int64_t>(std::min<std::size_t>(keep, INT64_MAX)));
+            }, ec);
+        if (ec) return ec;
+        if (rc != SQLITE_DONE) return to_error(rc);
+        if ((rc = tx.commit()) != SQLITE_OK) return to_error(rc);
+        return {};
     }
 
     std::optional<token_lookup> find_token(const token::key_digest& d, std::error_code& ec) {
@@ -317,27 +349,11 @@ public:
 
     // throttle (transaction) -------------------------------------------------------
 
-    throttle_state throttle_hit(std::string_view key, double now, double window, std::size_t limit, std::error_code& ec) {
-        auto state = throttle_step(key, now, window, limit, ec);
-        // Keys nobody hits again would stay forever: every 1024th hit sweeps the keys whose
-        // newest hit is older than a day, the longest window a DRF rate can have ("N/d").
-        // After the step, which has released its connection.
-        if (!ec && (hits_since_sweep_.fetch_add(1, std::memory_order_relaxed) & 1023) == 1023) {
-            std::error_code ignored;   // a failed sweep is retried by the next one
-            (void)purge_throttle(now, longest_rate_window, ignored);
-        }
-        return state;
-    }
-
-    /// The longest window a rate in DRF's syntax has: one day.
-    static constexpr double longest_rate_window = 86400.0;
-
     std::size_t purge_throttle(double now, double max_window, std::error_code& ec) {
         return changed_rows(q_throttle_purge, [&](stmt_use& q) { q.bind(1, now - max_window); }, ec);
     }
 
-private:
-    throttle_state throttle_step(std::string_view key, double now, double window, std::size_t limit, std::error_code& ec) {
+    throttle_state throttle_hit(std::string_view key, double now, double window, std::size_t limit, std::error_code& ec) {
         // Refused outright, as in the memory store: no key is created, nothing is read.
         if (!throttle_inputs_valid(now, window)) return ec.clear(), throttle_state{false, 0, 0.0};
         auto c = pool_.acquire_writer(ec);
@@ -380,8 +396,6 @@ private:
         return state;
     }
 
-public:
-
     // JWT blacklist ----------------------------------------------------------------
 
     std::error_code add_outstanding(const outstanding_token& t) {
@@ -423,11 +437,13 @@ public:
     }
 
 private:
-    std::atomic<std::uint64_t> hits_since_sweep_{0};
-
     static throttle_state fail(std::error_code& ec, int rc) {
         ec = to_error(rc);
         return {false, 0, 0.0};
+    }
+
+    static void bind_token(stmt_use& q, const token_record& t) {
+        q.bind_blob(1, digest_bytes(t.digest)).bind(2, t.user_id).bind(3, t.created).bind(4, t.expires_at);
     }
 
     static void bind_session(stmt_use& q, const session_record& r) {
@@ -503,6 +519,7 @@ private:
         return static_cast<std::size_t>(sqlite3_changes64(c->db()));
     }
 
+    std::string path_;
     pool pool_;
 };
 

@@ -76,20 +76,15 @@ inline double seconds_since_epoch(std::chrono::system_clock::time_point t) noexc
 }
 
 // One hit on `key`: DRF's allow_request body, made atomic by the store. A store failure
-// refuses the request with an unknown wait: a throttle fails closed.
+// refuses the request, answered 503 rather than 429: a throttle fails closed.
 template <class Ctx>
 throttle_result count_hit(Ctx& ctx, const std::string& key, const throttle_rate& rate) {
     auto& store = ctx.template get<throttle_counters_tag>();
     const double now = seconds_since_epoch(ctx.clock().now());
     const double window = static_cast<double>(rate.duration);
-    throttle_state s;
-    if constexpr (requires(std::error_code& ec) { { store.throttle_hit(key, now, window, rate.num_requests, ec) } -> std::same_as<throttle_state>; }) {
-        std::error_code ec;
-        s = store.throttle_hit(key, now, window, rate.num_requests, ec);
-        if (ec) return throttle_result::deny();
-    } else {
-        s = store.throttle_hit(key, now, window, rate.num_requests);
-    }
+    std::error_code ec;
+    const throttle_state s = store.throttle_hit(key, now, window, rate.num_requests, ec);
+    if (ec) return throttle_result::store_failed();
     if (s.allowed) return throttle_result::allow();
     return throttle_result::deny(rate.wait(s.count, s.oldest, now));
 }

@@ -50,8 +50,7 @@ template <class Auths, class Ctx>
             res.set_status(http::status::forbidden);
         }
     }
-    // DRF sends Retry-After only for a non-zero wait (`if exc.wait:`).
-    if (e.kind == error_kind::throttled && e.wait > 0) res.set_header(http::field::retry_after, std::to_string(e.wait));
+    if (auto after = e.retry_after(); after >= 0) res.set_header(http::field::retry_after, std::to_string(after));
     return res;
 }
 
