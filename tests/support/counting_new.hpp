@@ -29,6 +29,15 @@ inline thread_local std::size_t heap_allocations = 0;
     throw std::bad_alloc();
 }
 [[gnu::noinline]] void* operator new[](std::size_t n) { return ::operator new(n); }
+// The nothrow forms too: otherwise they come from the runtime (or a sanitizer's), and the
+// deletes below would free what another allocator made.
+[[gnu::noinline]] void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    ++warden_test::heap_allocations;
+    return std::malloc(n ? n : 1);
+}
+[[gnu::noinline]] void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return ::operator new(n, t); }
+[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 [[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
 [[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 [[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }

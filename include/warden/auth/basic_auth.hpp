@@ -3,6 +3,7 @@
 #ifndef WARDEN_AUTH_BASIC_AUTH_HPP
 #define WARDEN_AUTH_BASIC_AUTH_HPP
 
+#include <warden/core/detail/ascii.hpp>
 #include <warden/auth/credentials.hpp>
 #include <warden/auth/detail/header_words.hpp>
 #include <warden/core/concepts.hpp>
@@ -40,7 +41,7 @@ struct basic_auth {
     template <class Ctx>
     auth_result authenticate(request& req, Ctx& ctx) const {
         auto words = detail::split_header_words(req.header(http::field::authorization));
-        if (words.count == 0 || !boost::beast::iequals(words.first, "basic")) return auth_result::none();
+        if (words.count == 0 || !warden::detail::iequals(words.first, "basic")) return auth_result::none();
         if (words.count == 1) return fail("Invalid basic header. No credentials provided.");
         if (words.count > 2) return fail("Invalid basic header. Credentials string should not contain spaces.");
         std::string decoded;

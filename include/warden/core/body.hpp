@@ -8,6 +8,7 @@
 #ifndef WARDEN_CORE_BODY_HPP
 #define WARDEN_CORE_BODY_HPP
 
+#include <warden/core/detail/ascii.hpp>
 #include <warden/core/api_error.hpp>
 #include <warden/core/detail/json_write.hpp>
 #include <warden/core/policy.hpp>
@@ -70,7 +71,7 @@ inline std::optional<std::string_view> header_param(std::string_view value, std:
         std::string_view k = part.substr(0, eq), v = part.substr(eq + 1);
         while (!k.empty() && k.back() == ' ') k.remove_suffix(1);
         while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-        if (!boost::beast::iequals(k, name)) continue;
+        if (!warden::detail::iequals(k, name)) continue;
         if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
         return v;
     }
@@ -176,10 +177,10 @@ private:
             if (colon == std::string_view::npos) return malformed();
             std::string_view hname = line.substr(0, colon), hvalue = line.substr(colon + 1);
             while (!hvalue.empty() && hvalue.front() == ' ') hvalue.remove_prefix(1);
-            if (boost::beast::iequals(hname, "Content-Disposition")) {
+            if (warden::detail::iequals(hname, "Content-Disposition")) {
                 name = detail::header_param(hvalue, "name");
                 filename = detail::header_param(hvalue, "filename");
-            } else if (boost::beast::iequals(hname, "Content-Type")) {
+            } else if (warden::detail::iequals(hname, "Content-Type")) {
                 part_type = hvalue;
             }
         }

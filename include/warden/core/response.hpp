@@ -4,6 +4,7 @@
 #ifndef WARDEN_CORE_RESPONSE_HPP
 #define WARDEN_CORE_RESPONSE_HPP
 
+#include <warden/core/detail/ascii.hpp>
 #include <warden/core/http.hpp>
 
 #include <boost/container/small_vector.hpp>
@@ -64,7 +65,7 @@ public:
         auto f = http::string_to_field(name);
         if (f != http::field::unknown) return set_header(f, std::move(value));
         for (auto& h : headers_)
-            if (h.field == http::field::unknown && boost::beast::iequals(h.name, name)) { h.value = std::move(value); return; }
+            if (h.field == http::field::unknown && warden::detail::iequals(h.name, name)) { h.value = std::move(value); return; }
         headers_.push_back({f, std::string(name), std::move(value)});
     }
     /// Adds a header even if one of that name exists (e.g. Set-Cookie).

@@ -20,6 +20,7 @@
 #ifndef WARDEN_CSRF_ENFORCE_HPP
 #define WARDEN_CSRF_ENFORCE_HPP
 
+#include <warden/core/detail/ascii.hpp>
 #include <warden/core/api_error.hpp>
 #include <warden/core/body.hpp>
 #include <warden/core/host.hpp>
@@ -82,7 +83,7 @@ namespace detail {
 // parsers keep the last).
 inline std::string form_token(const request& req) {
     std::string_view media = req.media_type();
-    if (!boost::beast::iequals(media, form_parser::media_type) && !boost::beast::iequals(media, multipart_parser::media_type))
+    if (!warden::detail::iequals(media, form_parser::media_type) && !warden::detail::iequals(media, multipart_parser::media_type))
         return {};
     auto* v = req.data().if_contains(form_field);
     if (!v || !v->is_string()) return {};

@@ -19,6 +19,7 @@
 #ifndef WARDEN_JWT_JWS_HPP
 #define WARDEN_JWT_JWS_HPP
 
+#include <warden/core/detail/ascii.hpp>
 #include <warden/crypto/base64.hpp>
 #include <warden/jwt/algorithm.hpp>
 #include <warden/jwt/detail/header.hpp>

@@ -4,6 +4,7 @@
 #ifndef WARDEN_TEST_CLIENT_HPP
 #define WARDEN_TEST_CLIENT_HPP
 
+#include <warden/core/detail/ascii.hpp>
 #include <warden/core/http.hpp>
 #include <warden/core/request.hpp>
 
@@ -33,7 +34,7 @@ struct result {
     std::vector<std::string> headers(std::string_view name) const {
         std::vector<std::string> out;
         for (auto& f : raw)
-            if (boost::beast::iequals(f.name_string(), name)) out.emplace_back(f.value());
+            if (warden::detail::iequals(f.name_string(), name)) out.emplace_back(f.value());
         return out;
     }
     const std::string& body() const noexcept { return raw.body(); }
@@ -103,12 +104,12 @@ public:
         if (!content_type.empty()) msg.set(http::field::content_type, content_type);
         bool has_cookie = false;
         for (auto& [k, v] : headers) {
-            if (boost::beast::iequals(k, "Host")) {   // replaces the default, as a browser would send one
+            if (warden::detail::iequals(k, "Host")) {   // replaces the default, as a browser would send one
                 msg.set(http::field::host, v);
                 continue;
             }
             msg.insert(k, v);
-            if (boost::beast::iequals(k, "Cookie")) has_cookie = true;
+            if (warden::detail::iequals(k, "Cookie")) has_cookie = true;
         }
         if (!has_cookie && !jar_.empty()) {
             std::string c;

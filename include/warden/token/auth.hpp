@@ -4,6 +4,7 @@
 #ifndef WARDEN_TOKEN_AUTH_HPP
 #define WARDEN_TOKEN_AUTH_HPP
 
+#include <warden/core/detail/ascii.hpp>
 #include <warden/auth/detail/header_words.hpp>
 #include <warden/core/concepts.hpp>
 #include <warden/core/detail/json_write.hpp>
@@ -45,14 +46,14 @@ struct basic_token_auth {
     /// presented token, `logout_token`, uses it after this authenticator succeeded).
     static std::string_view presented_key(const request& req) noexcept {
         auto words = detail::split_header_words(req.header(http::field::authorization));
-        if (words.count != 2 || !boost::beast::iequals(words.first, Keyword.view())) return {};
+        if (words.count != 2 || !warden::detail::iequals(words.first, Keyword.view())) return {};
         return token::is_well_formed_key(words.second) ? words.second : std::string_view{};
     }
 
     template <class Ctx>
     auth_result authenticate(request& req, Ctx& ctx) const {
         auto words = detail::split_header_words(req.header(http::field::authorization));
-        if (words.count == 0 || !boost::beast::iequals(words.first, Keyword.view())) return auth_result::none();
+        if (words.count == 0 || !warden::detail::iequals(words.first, Keyword.view())) return auth_result::none();
         if (words.count == 1) return fail("Invalid token header. No credentials provided.");
         if (words.count > 2) return fail("Invalid token header. Token string should not contain spaces.");
         std::string_view key = words.second;

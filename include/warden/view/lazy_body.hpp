@@ -4,6 +4,7 @@
 #ifndef WARDEN_VIEW_LAZY_BODY_HPP
 #define WARDEN_VIEW_LAZY_BODY_HPP
 
+#include <warden/core/detail/ascii.hpp>
 #include <warden/core/api_error.hpp>
 #include <warden/core/detail/type_list.hpp>
 #include <warden/core/request.hpp>
@@ -61,7 +62,7 @@ private:
         std::string_view ct = req.content_type();
         [[maybe_unused]] std::string_view media = req.media_type();
         std::optional<api_error> result;
-        bool matched = ((boost::beast::iequals(media, Ps::media_type) &&
+        bool matched = ((warden::detail::iequals(media, Ps::media_type) &&
                          (result = Ps{}.parse(req.body(), ct, storage_->data), true)) || ...);
         if (!matched) return errors::unsupported_media_type(ct);
         return result;

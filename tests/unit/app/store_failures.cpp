@@ -174,7 +174,8 @@ TEST_CASE("logout_token and logout_all answer 503 when the store fails after aut
     auto site = make_site(db);
     test::client c{site};
     const std::string key = field(c.post("/api/token-auth/", credentials("alice")), "token");
-    const test::header_args auth{{"Authorization", "Token " + key}};
+    const std::string credential = "Token " + key;
+    const test::header_args auth{{"Authorization", credential}};
     for (std::string_view target : {"/api/token-auth/logout/", "/api/token-auth/logout-all/"}) {
         INFO(target);
         db.fail_after(1);   // the authenticator's token lookup succeeds; the view's revocation fails

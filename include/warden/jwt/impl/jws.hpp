@@ -45,17 +45,6 @@ inline std::error_code split_compact(std::string_view token, const limits& lim, 
     return {};
 }
 
-inline bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
 // What the JWT layer needs to know about a verified header.
 struct header_info {
     bool nested = false; // cty: JWT
@@ -113,7 +102,7 @@ std::error_code check_header(std::string_view header_b64, const verify_options& 
     // Checks in a fixed order, so a token breaking several rules always gets the same reason.
     if (h->alg != member_kind::string) return errc::bad_header;
     std::string_view alg_name = h->alg_text;
-    if (iequals_ascii(alg_name, "none")) return errc::alg_none;
+    if (warden::detail::iequals(alg_name, "none")) return errc::alg_none;
     if (h->crit) return errc::crit_unsupported;
     if (h->b64 != member_kind::absent) {
         if (h->b64 != member_kind::boolean) return errc::bad_header;
@@ -125,7 +114,7 @@ std::error_code check_header(std::string_view header_b64, const verify_options& 
         if (h->kid != member_kind::string) return errc::bad_header;
         kid_name = std::string_view(h->kid_text);
     }
-    if (h->cty == member_kind::string) info.nested = iequals_ascii(h->cty_text, "JWT");
+    if (h->cty == member_kind::string) info.nested = warden::detail::iequals(h->cty_text, "JWT");
 
     std::error_code ec;
     chosen = select(kid_name, ec);

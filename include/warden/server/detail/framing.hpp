@@ -12,6 +12,7 @@
 #ifndef WARDEN_SERVER_DETAIL_FRAMING_HPP
 #define WARDEN_SERVER_DETAIL_FRAMING_HPP
 
+#include <warden/core/detail/ascii.hpp>
 #include <warden/core/http.hpp>
 
 #include <boost/beast/core/string.hpp>
@@ -44,7 +45,7 @@ inline framing check_framing(const http_request& msg) noexcept {
             if (!item.empty()) {   // RFC 9110 5.6.1: empty list elements are ignored
                 ++codings;
                 // A coding with parameters ("chunked;x=1") is not plain chunked.
-                bool chunked = boost::beast::iequals(item, "chunked");
+                bool chunked = warden::detail::iequals(item, "chunked");
                 if (chunked && chunked_seen) return framing::bad_request;   // chunked applied twice
                 chunked_seen = chunked_seen || chunked;
                 last_is_chunked = chunked;

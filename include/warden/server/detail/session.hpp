@@ -4,6 +4,7 @@
 #ifndef WARDEN_SERVER_DETAIL_SESSION_HPP
 #define WARDEN_SERVER_DETAIL_SESSION_HPP
 
+#include <warden/core/detail/ascii.hpp>
 #include <warden/app/router.hpp>
 #include <warden/core/detail/arena.hpp>
 #include <warden/core/http.hpp>
@@ -236,7 +237,7 @@ private:
             return reply_busy(true);
         if (parser_->is_done()) return on_request();
         auto expect = msg.find(http::field::expect);
-        if (expect != msg.end() && msg.version() >= 11 && boost::beast::iequals(expect->value(), "100-continue")) {
+        if (expect != msg.end() && msg.version() >= 11 && warden::detail::iequals(expect->value(), "100-continue")) {
             static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
             boost::asio::async_write(stream_, boost::asio::buffer(continue_line.data(), continue_line.size()),
                 [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {

@@ -4,6 +4,7 @@
 #ifndef WARDEN_VIEW_DETAIL_METHODS_HPP
 #define WARDEN_VIEW_DETAIL_METHODS_HPP
 
+#include <warden/core/detail/ascii.hpp>
 #include <warden/core/http.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/response.hpp>
@@ -36,7 +37,7 @@ inline method_id method_of(const request& req) noexcept {
     }
     // Django upper-cases REQUEST_METHOD, so "get" reaches the get handler too.
     auto m = req.method_string();
-    using boost::beast::iequals;
+    using warden::detail::iequals;
     if (iequals(m, "GET")) return method_id::get;
     if (iequals(m, "POST")) return method_id::post;
     if (iequals(m, "PUT")) return method_id::put;

@@ -6,6 +6,8 @@
 #ifndef WARDEN_VIEW_DETAIL_NEGOTIATION_HPP
 #define WARDEN_VIEW_DETAIL_NEGOTIATION_HPP
 
+#include <warden/core/detail/ascii.hpp>
+
 #include <boost/beast/core/string.hpp>
 
 #include <string_view>
@@ -14,7 +16,7 @@ namespace warden::detail {
 
 inline bool accepts(std::string_view accept, std::string_view media) noexcept {
     if (accept.empty() || media == "*/*") return true;
-    using boost::beast::iequals;
+    using warden::detail::iequals;
     const auto slash = media.find('/');
     const std::string_view type = media.substr(0, slash == std::string_view::npos ? media.size() : slash + 1);
     while (!accept.empty()) {
