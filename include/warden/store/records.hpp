@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace warden {
 
@@ -27,6 +28,18 @@ struct token_record {
 struct token_lookup {
     token_record token;
     std::shared_ptr<const user> owner;
+
+    /// The lookup of the token `digest` whose row holds `created`, `expires_at` and its
+    /// owner (the SQL stores read them in one join).
+    static token_lookup found(const token::key_digest& digest, std::int64_t created, std::int64_t expires_at, user owner) {
+        token_lookup hit;
+        hit.token.digest = digest;
+        hit.token.created = created;
+        hit.token.expires_at = expires_at;
+        hit.token.user_id = owner.id;
+        hit.owner = std::make_shared<const user>(std::move(owner));
+        return hit;
+    }
 };
 
 /// A server-side session.

@@ -263,16 +263,7 @@ public:
     std::optional<token_lookup> find_token(const token::key_digest& d, std::error_code& ec) {
         std::optional<token_lookup> out;
         read_rows(q_token_find, [&](stmt_use& q) { q.bind_blob(1, digest_bytes(d)); },
-                  [&](const stmt_use& q) {
-                      token_lookup hit;
-                      hit.token.digest = d;
-                      hit.token.created = q.int64(0);
-                      hit.token.expires_at = q.int64(1);
-                      auto owner = std::make_shared<user>(read_user(q, 2));
-                      hit.token.user_id = owner->id;
-                      hit.owner = std::move(owner);
-                      out = std::move(hit);
-                  }, ec);
+                  [&](const stmt_use& q) { out = token_lookup::found(d, q.int64(0), q.int64(1), read_user(q, 2)); }, ec);
         if (ec) out.reset();
         return out;
     }
