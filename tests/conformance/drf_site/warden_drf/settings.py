@@ -1,16 +1,18 @@
 """Django settings of warden's conformance DRF site.
 
 Everything that changes the wire behaviour is fixed here so that the site answers as
-the reference site of the issues does; what differs between runs (database file, JWT
+the reference site of the issues does; what differs between runs (database, JWT
 signing key, Django secret) comes from the environment, set by ../serve.py:
 
-  WARDEN_DRF_DB          SQLite file (required)
+  WARDEN_DRF_DB          SQLite file, or postgresql://USER[:PASSWORD]@HOST:PORT/DBNAME
+                         (then Django's PostgreSQL backend, psycopg2)
   WARDEN_DRF_JWT_KEY     HS256 key for simplejwt (the candidate gets the same one)
   WARDEN_DRF_SECRET_KEY  Django's SECRET_KEY; serve.py makes one per start so that
                          every gunicorn worker signs sessions the same way
 """
 import os
 from datetime import timedelta
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 DEBUG = False
 SECRET_KEY = os.environ.get("WARDEN_DRF_SECRET_KEY", "warden-conformance-site-not-a-secret")
@@ -43,12 +45,26 @@ STATIC_URL = "/static/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("WARDEN_DRF_DB", "warden_drf.sqlite3"),
+
+def _database(where):
+    """Django's DATABASES entry for a SQLite path or a postgresql:// URL."""
+    if not where.startswith(("postgresql://", "postgres://")):
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": where}
+    url = urlsplit(where)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(url.path.lstrip("/")),
+        "USER": unquote(url.username or ""),
+        "PASSWORD": unquote(url.password or ""),
+        "HOST": url.hostname or "",
+        "PORT": str(url.port or ""),
+        # Query parameters (sslmode=..., ...) are libpq connection options.
+        "OPTIONS": dict(parse_qsl(url.query)),
     }
-}
+
+
+DATABASES = {"default": _database(os.environ.get("WARDEN_DRF_DB", "warden_drf.sqlite3"))}
+
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
