@@ -13,10 +13,10 @@ WARDEN_BUILD_PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev 
 # project), Python with Django REST Framework for the conformance suite, PyJWT for
 # interoperability tests, argon2-cffi and bcrypt for Django's own Argon2 and bcrypt hashers
 # in the password cross-checks; private PostgreSQL and Redis servers (scripts/services.sh)
-# for the network stores.
+# for the network stores; psycopg2 for the DRF site over PostgreSQL (tests/django/).
 WARDEN_TEST_PACKAGES=(catch2 libbenchmark-dev python3 python3-djangorestframework
                       python3-djangorestframework-simplejwt gunicorn python3-jwt python3-argon2 python3-bcrypt
-                      postgresql-15 redis-server)
+                      python3-psycopg2 postgresql-15 redis-server)
 # The browser tests' headless Chromium, its WebDriver and Selenium (tests/browser/).
 WARDEN_BROWSER_PACKAGES=(chromium chromium-driver python3-selenium)
 
