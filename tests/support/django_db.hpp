@@ -8,6 +8,10 @@
 // script reads `INPUT` (a dict from the JSON input) and sets `OUTPUT`. `db` is a SQLite
 // path, or a postgresql:// URL (Django's PostgreSQL backend, python3-psycopg2): the
 // PostgreSQL tests (tests/integration/store/django_postgres.cpp) use the same scripts.
+//
+// `django_sqlite_backend` is the SQLite fixture of the store suites and of the Django
+// schema mode's own suite (tests/unit/store/suite_django.hpp); the PostgreSQL one
+// (`django_postgres_backend`, in django_postgres.cpp) has the same members.
 #ifndef WARDEN_TESTS_SUPPORT_DJANGO_DB_HPP
 #define WARDEN_TESTS_SUPPORT_DJANGO_DB_HPP
 
@@ -15,8 +19,11 @@
 #include <support/python.hpp>
 
 #include <warden/store/django/sqlite_store.hpp>
+#include <warden/store/error.hpp>
+#include <warden/store/sqlite_store.hpp>
 
 #include <boost/json.hpp>
+#include <sqlite3.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -89,11 +96,53 @@ inline const std::string& django_template_db() {
     return path;
 }
 
-/// A copy of the migrated database for one test, removed afterwards.
+/// A database of its own for one test: a copy of the migrated one, or (`migrated` false)
+/// no file yet; removed afterwards. The PostgreSQL tests' django_pg_db has the same
+/// members.
 class django_db {
 public:
-    django_db() { std::filesystem::copy_file(django_template_db(), file_.path()); }
+    explicit django_db(bool migrated = true) {
+        if (migrated) std::filesystem::copy_file(django_template_db(), file_.path());
+    }
     const std::string& path() const noexcept { return file_.path(); }
+    /// What the store and django_run() take: the file's path.
+    const std::string& target() const noexcept { return file_.path(); }
+    /// How the store's messages name the database at `target`.
+    static std::string where(const std::string& target) { return target; }
+    std::string where() const { return where(target()); }
+
+    /// Runs SQL on the file outside any store (set-up); false when it fails.
+    bool exec(const std::string& sql) const {
+        sqlite3* c = nullptr;
+        bool ok = sqlite3_open_v2(path().c_str(), &c, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK;
+        char* error = nullptr;
+        if (ok) ok = sqlite3_exec(c, sql.c_str(), nullptr, nullptr, &error) == SQLITE_OK;
+        if (error) std::fprintf(stderr, "SQLite: %s\n", error);
+        sqlite3_free(error);
+        sqlite3_close(c);
+        return ok;
+    }
+
+    /// The names of the file's tables, sorted, joined by commas ("" when it cannot be read).
+    std::string tables() const {
+        std::string out;
+        sqlite3* c = nullptr;
+        if (sqlite3_open_v2(path().c_str(), &c, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK)
+            sqlite3_exec(c, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)",
+                         [](void* o, int, char** v, char**) {
+                             if (v[0]) *static_cast<std::string*>(o) = v[0];
+                             return 0;
+                         },
+                         &out, nullptr);
+        sqlite3_close(c);
+        return out;
+    }
+
+    /// A target no database is at (a file no test made), and whether one is there.
+    static std::string absent() {
+        return (std::filesystem::temp_directory_path() / ("warden-test-absent-" + warden::crypto::random_hex(8) + ".db")).string();
+    }
+    static bool exists(const std::string& target) { return std::filesystem::exists(target); }
 
 private:
     temp_db file_;
@@ -106,11 +155,27 @@ inline warden::django::sqlite_options django_options() {
     return o;
 }
 
-/// The Django schema store over SQLite, for the store suites.
+/// The Django schema store over SQLite: the fixture of the store suites and of
+/// suite_django.hpp.
 struct django_sqlite_backend {
     static constexpr const char* name = "django sqlite";
-    django_db db;   // declared first: the store closes before the file is removed
-    warden::django::sqlite_store store{db.path(), django_options()};
+    using database = django_db;
+    using store_type = warden::django::sqlite_store;
+    using options_type = warden::django::sqlite_options;
+    /// The site options of the test site.
+    static options_type options() { return django_options(); }
+    /// The store's name in the outage log.
+    static std::string log_name(const database& d) { return "django sqlite " + d.where(); }
+    /// What construction reports for a database file that does not exist.
+    static constexpr warden::store_errc absent_error = warden::store_errc::io;
+    /// Makes `d` a warden database (warden's own tables, none of Django's).
+    static void make_warden_database(const database& d) { warden::sqlite_store own{d.target()}; }
+
+    database db;   // declared first: the store closes before the file is removed
+    store_type store{db.target(), options()};
+
+    /// Another store over the same database, with other options.
+    store_type reopen(const options_type& o) const { return store_type{db.target(), o}; }
 };
 
 } // namespace warden_test
