@@ -64,7 +64,8 @@ inline double drf_wait(const throttle_state& s, double now, double window, std::
 // Threads and iterations stay modest: CI runs this on 2 cores.
 inline constexpr int thread_count = 8;
 
-// Runs body(i) on `thread_count` threads released together.
+// Runs body(i) on `thread_count` threads released together. Bodies count failures in
+// atomics and assert after: Catch 2's CHECK and REQUIRE are not thread-safe.
 template <class Body>
 void run_threads(Body body) {
     std::latch start(thread_count);
