@@ -1,6 +1,7 @@
 // `warden user ...`, `warden token ...` and `warden throttle ...`: account, API-token
-// and throttle-counter administration on a warden database, SQLite or PostgreSQL (what
-// Django's createsuperuser, changepassword and drf_create_token do). Each command is a
+// and throttle-counter administration on a warden database, SQLite or PostgreSQL, or a
+// Django site's own (what Django's createsuperuser, changepassword and DRF's
+// drf_create_token do). Each command is a
 // template over the store, which throws std::system_error on a store failure (the
 // command then fails with its message).
 #pragma once
@@ -8,6 +9,7 @@
 #include "args.hpp"
 #include "password_input.hpp"
 
+#include <warden/auth/credentials.hpp>
 #include <warden/core/clock.hpp>
 #include <warden/core/settings.hpp>
 #include <warden/crypto/password.hpp>
@@ -30,10 +32,8 @@ std::shared_ptr<const user> require_user(Db& db, const std::string& name) {
 }
 
 inline std::string hash_password(std::string password, const settings& s) {
-    crypto::password_policy policy;
-    policy.iterations = s.password.iterations;
     std::string encoded;
-    auto ec = crypto::make_password(password, encoded, policy);
+    auto ec = crypto::make_password(password, encoded, password_policy_of(s));
     OPENSSL_cleanse(password.data(), password.size());
     if (ec) throw command_error("could not hash the password: " + ec.message());
     return encoded;
@@ -89,8 +89,8 @@ int user_set_password(const args& a, Db& db, const settings& s) {
     a.expect_positional(1, "a user name: warden user set-password NAME --password-stdin");
     user u = *require_user(db, a.positional()[0]);
     std::string pw = a.flag("password-stdin") ? read_password_line() : prompt_password();
-    u.password = hash_password(std::move(pw), s);
-    if (auto ec = db.update_user(u)) throw command_error("could not update user: " + ec.message());
+    if (auto ec = set_user_password(db, u, hash_password(std::move(pw), s)))
+        throw command_error("could not update user: " + ec.message());
     db.delete_user_sessions(u.id);   // a password change ends the user's sessions
     std::cout << "Password changed for user " << u.username << "\n";
     return 0;

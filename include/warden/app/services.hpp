@@ -35,7 +35,8 @@ struct check_services<P, Ctx, std::void_t<typename P::requires_services>> {
     static_assert(!missing<sessions_tag>, "warden: a policy needs a session store the app lacks: pass a store that provides "
                                           "warden::sessions_tag (warden::memory_store or warden::sqlite_store) to warden::app<...>(store, ...)");
     static_assert(!missing<throttle_counters_tag>, "warden: a throttle needs a counter store the app lacks: pass a store that "
-                                                   "provides warden::throttle_counters_tag (warden::memory_store or warden::sqlite_store) "
+                                                   "provides warden::throttle_counters_tag (warden::memory_store or warden::sqlite_store; beside a "
+                                                   "Django store, warden::memory_counter_store or warden::redis_store) "
                                                    "to warden::app<...>(store, ...)");
     static_assert(!missing<jwt_keys_tag>, "warden: a JWT policy needs keys the app lacks: pass warden::jwt::key_service (e.g. "
                                           "warden::jwt::key_service::hs256(secret)) to warden::app<...>(store, settings, keys)");

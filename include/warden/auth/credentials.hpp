@@ -5,9 +5,11 @@
 #ifndef WARDEN_AUTH_CREDENTIALS_HPP
 #define WARDEN_AUTH_CREDENTIALS_HPP
 
+#include <warden/core/detail/json_write.hpp>
 #include <warden/core/identity.hpp>
 #include <warden/core/settings.hpp>
 #include <warden/crypto/password.hpp>
+#include <warden/store/user_updates.hpp>
 
 #include <memory>
 #include <string>
@@ -20,6 +22,9 @@ namespace warden {
 inline crypto::password_policy password_policy_of(const settings& s) noexcept {
     crypto::password_policy p;
     p.iterations = s.password.iterations;
+    for (auto a : {crypto::password_algorithm::pbkdf2_sha256, crypto::password_algorithm::pbkdf2_sha1,
+                   crypto::password_algorithm::argon2, crypto::password_algorithm::bcrypt_sha256})
+        if (crypto::password_algorithm_name(a) == s.password.hasher) p.algorithm = a;
     return p;
 }
 
@@ -32,7 +37,8 @@ inline crypto::password_policy password_policy_of(const settings& s) noexcept {
 ///
 /// A username or password holding a NUL character never matches: HMAC pads its key
 /// with zeros, so PBKDF2 would take `pw\0` for `pw` (Django's forms refuse NUL before
-/// hashing; Basic authentication has no form, so the refusal lives here).
+/// hashing; Basic authentication has no form, so the refusal lives here). Nor does a
+/// username that is not UTF-8.
 ///
 /// This runs PBKDF2 (about a second at 1,000,000 iterations): policies and views that
 /// call it declare `static constexpr bool may_block = true;` so the server runs them
@@ -53,7 +59,9 @@ std::shared_ptr<const user> check_credentials(Users& users, const settings& s, s
     const auto policy = password_policy_of(s);
     const bool has_nul = username.find('\0') != std::string_view::npos || password.find('\0') != std::string_view::npos;
     std::shared_ptr<const user> u;
-    if (!has_nul) {
+    // A username that is not UTF-8 names no account (Django decodes the request first);
+    // a database that stores text as UTF-8 (PostgreSQL) would refuse the query.
+    if (!has_nul && detail::is_valid_utf8(username)) {
         u = users.find_user_by_username(username, ec);
         if (ec) return nullptr;
     }
@@ -65,7 +73,7 @@ std::shared_ptr<const user> check_credentials(Users& users, const settings& s, s
     if (!check.valid || !u->is_active) return nullptr;
     if (check.must_update) {
         user updated = *u;
-        if (!crypto::make_password(password, updated.password, policy) && !users.update_user(updated))
+        if (!crypto::make_password(password, updated.password, policy) && !set_user_password(users, *u, updated.password))
             u = std::make_shared<const user>(std::move(updated));
     }
     return u;

@@ -21,6 +21,11 @@ struct user {
     std::string username;
     std::string email;
     std::string password;
+    /// Django's first_name and last_name: kept by the Django schema mode
+    /// (warden/store/django/) and the memory store; the SQL stores' own schema has no
+    /// columns for them.
+    std::string first_name;
+    std::string last_name;
     bool is_active = true;
     bool is_staff = false;
     bool is_superuser = false;

@@ -5,6 +5,7 @@
 #define WARDEN_CORE_SETTINGS_HPP
 
 #include <warden/core/cookie.hpp>
+#include <warden/core/detail/env.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -24,6 +25,10 @@ struct settings {
     /// (WARDEN_SECRET_KEY); when empty, the app draws a random one at start, so
     /// sessions do not survive a restart.
     std::string secret_key;
+    /// Former secrets that still verify (Django 4.1's SECRET_KEY_FALLBACKS): sessions'
+    /// auth hashes (and, in the Django schema mode, session data) made with one of them
+    /// stay valid while a new secret is rolled out. WARDEN_SECRET_KEY_FALLBACKS, comma-separated.
+    std::vector<std::string> secret_key_fallbacks;
     /// Redirect GET/HEAD of a path without its trailing slash to the routed one (Django's APPEND_SLASH).
     bool append_slash = true;
     /// How many proxies in front of the server are trusted to append to X-Forwarded-For.
@@ -102,6 +107,10 @@ struct settings {
     struct password_settings {
         /// PBKDF2 iterations for new hashes (Django 5's default).
         std::uint32_t iterations = 1'000'000;
+        /// The hasher of new hashes, by its algorithm name (Django's PASSWORD_HASHERS[0]):
+        /// pbkdf2_sha256, pbkdf2_sha1, argon2 or bcrypt_sha256. Stored hashes of another
+        /// hasher are re-hashed with this one at login, as Django does.
+        std::string hasher = "pbkdf2_sha256";
     } password;
 
     /// The login and logout pages (warden/session/pages.hpp).
@@ -158,42 +167,12 @@ struct settings {
     /// @throws std::invalid_argument naming the variable when a value is malformed.
     static settings from_env() {
         settings s;
-        auto env = [](const char* name) -> std::string_view {
-            const char* v = std::getenv(name);
-            return v ? std::string_view(v) : std::string_view{};
-        };
-        auto number = [&](const char* name, std::int64_t lo, std::int64_t hi, std::int64_t fallback) {
-            auto v = env(name);
-            if (v.empty()) return fallback;
-            std::int64_t out = 0;
-            for (char c : v) {
-                if (c < '0' || c > '9' || out > (hi - (c - '0')) / 10)
-                    throw std::invalid_argument(std::string(name) + ": expected a whole number from " +
-                                                std::to_string(lo) + " to " + std::to_string(hi));
-                out = out * 10 + (c - '0');
-            }
-            if (out < lo) throw std::invalid_argument(std::string(name) + ": must be at least " + std::to_string(lo));
-            return out;
-        };
-        // The items of a comma-separated list, spaces around each trimmed, empty ones skipped.
-        auto each_item = [](std::string_view list, auto f) {
-            while (!list.empty()) {
-                auto comma = list.find(',');
-                auto item = list.substr(0, comma);
-                list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-                while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-                while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-                if (!item.empty()) f(item);
-            }
-        };
-        auto flag = [&](const char* name, bool fallback) {
-            auto v = env(name);
-            if (v.empty()) return fallback;
-            if (v == "1" || v == "true" || v == "yes") return true;
-            if (v == "0" || v == "false" || v == "no") return false;
-            throw std::invalid_argument(std::string(name) + ": expected 0 or 1");
-        };
+        using detail::env::each_item;
+        using detail::env::flag;
+        using detail::env::number;
+        auto env = detail::env::text;
         s.secret_key = std::string(env("WARDEN_SECRET_KEY"));
+        each_item(env("WARDEN_SECRET_KEY_FALLBACKS"), [&](std::string_view item) { s.secret_key_fallbacks.emplace_back(item); });
         s.database_url = std::string(env("WARDEN_DATABASE_URL"));
         s.redis_url = std::string(env("WARDEN_REDIS_URL"));
         if (!s.redis_url.empty() && !s.redis_url.starts_with("redis://"))

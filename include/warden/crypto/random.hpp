@@ -5,14 +5,17 @@
 
 #include <warden/crypto/error.hpp>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 namespace warden::crypto {
 
@@ -69,21 +72,35 @@ inline std::string random_string(std::size_t length, std::string_view alphabet) 
     return out;
 }
 
-/// `bytes` random bytes as 2*bytes lowercase hexadecimal characters.
-/// @throws std::system_error if the CSPRNG fails.
-inline std::string random_hex(std::size_t bytes) {
+/// Sets `out` to `bytes` random bytes as 2*bytes lowercase hexadecimal characters (API
+/// token keys, DRF's `Token.generate_key()` with 20); the bytes are wiped after use. A
+/// CSPRNG failure leaves `out` unchanged.
+inline std::error_code random_hex(std::size_t bytes, std::string& out) {
     static constexpr char digits[] = "0123456789abcdef";
-    std::string out(bytes * 2, '\0');
+    std::string hex(bytes * 2, '\0');
     unsigned char buf[64];
     for (std::size_t done = 0; done < bytes;) {
         std::size_t n = std::min(bytes - done, sizeof buf);
-        if (auto ec = random_bytes({buf, n})) throw std::system_error(ec);
+        if (auto ec = random_bytes({buf, n})) {
+            OPENSSL_cleanse(hex.data(), hex.size());
+            return ec;
+        }
         for (std::size_t i = 0; i < n; ++i) {
-            out[2 * (done + i)] = digits[buf[i] >> 4];
-            out[2 * (done + i) + 1] = digits[buf[i] & 0xf];
+            hex[2 * (done + i)] = digits[buf[i] >> 4];
+            hex[2 * (done + i) + 1] = digits[buf[i] & 0xf];
         }
         done += n;
     }
+    OPENSSL_cleanse(buf, sizeof buf);
+    out = std::move(hex);
+    return {};
+}
+
+/// As above, returning the string.
+/// @throws std::system_error if the CSPRNG fails.
+inline std::string random_hex(std::size_t bytes) {
+    std::string out;
+    if (auto ec = random_hex(bytes, out)) throw std::system_error(ec);
     return out;
 }
 

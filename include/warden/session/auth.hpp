@@ -102,7 +102,7 @@ private:
         session::auth_hasher hasher;
         csrf::config csrf;
 
-        explicit state(const settings& s) : hasher(s.secret_key), csrf(csrf::config_from(s, OriginCheck)) {}
+        explicit state(const settings& s) : hasher(s.secret_key, s.secret_key_fallbacks), csrf(csrf::config_from(s, OriginCheck)) {}
     };
 
     template <class Ctx, class Body>

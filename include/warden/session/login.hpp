@@ -26,6 +26,7 @@
 #include <warden/csrf/cookie.hpp>
 #include <warden/csrf/token.hpp>
 #include <warden/session/auth_hash.hpp>
+#include <warden/store/user_updates.hpp>
 #include <warden/session/cookies.hpp>
 #include <warden/session/detail/session_info.hpp>
 #include <warden/session/key.hpp>
@@ -132,6 +133,10 @@ std::error_code login(request& req, Ctx& ctx, std::shared_ptr<const user> u, con
         }
     }
 
+    // Django's user_logged_in signal: update_last_login.
+    if constexpr (Ctx::template has<users_tag>)
+        if ((ec = record_login(ctx.template get<users_tag>(), *u, now))) return ec;
+
     std::string token;
     if ((ec = csrf::new_token(token))) return ec;
     const auto when = ctx.clock().now();
@@ -145,7 +150,7 @@ std::error_code login(request& req, Ctx& ctx, std::shared_ptr<const user> u, con
 template <class Ctx>
 std::error_code login(request& req, Ctx& ctx, std::shared_ptr<const user> u) {
     try {
-        const auth_hasher hasher{ctx.settings().secret_key};
+        const auth_hasher hasher{ctx.settings().secret_key, ctx.settings().secret_key_fallbacks};
         return login(req, ctx, std::move(u), hasher);
     } catch (const std::system_error& e) {
         return e.code();
@@ -204,7 +209,7 @@ std::error_code update_session_auth_hash(request& req, Ctx& ctx, const user& u) 
         session_record rec = *current;
         rec.expires_at = ctx.clock().now_seconds() + ctx.settings().session.cookie_age;
         try {
-            rec.auth_hash = auth_hasher{ctx.settings().secret_key}.hash(u.password);
+            rec.auth_hash = auth_hasher{ctx.settings().secret_key, ctx.settings().secret_key_fallbacks}.hash(u.password);
         } catch (const std::system_error& e) {
             return e.code();
         }

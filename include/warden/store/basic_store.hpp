@@ -70,14 +70,15 @@ using backend_provides = typename provide_if<
     typename provide_if<
         typename provide_if<
             typename provide_if<typename provide_if<warden::provides<>, user_backend<B>, users_tag>::type,
-                                token_backend<B>, tokens_tag>::type,
+                                token_backend<B> || keyed_token_backend<B>, tokens_tag>::type,
             session_backend<B>, sessions_tag>::type,
         throttle_backend<B>, throttle_counters_tag>::type,
     jwt_blacklist_backend<B>, jwt_blacklist_tag>::type;
 
 template <class B>
 constexpr bool models_any_service =
-    user_backend<B> || token_backend<B> || session_backend<B> || throttle_backend<B> || jwt_blacklist_backend<B>;
+    user_backend<B> || token_backend<B> || keyed_token_backend<B> || session_backend<B> || throttle_backend<B> ||
+    jwt_blacklist_backend<B>;
 
 // One member of each service, to tell a backend that began a service from one that
 // never meant to provide it.
@@ -85,6 +86,8 @@ template <class B>
 concept begins_users = requires(B& b, std::int64_t id, std::error_code& ec) { b.find_user(id, ec); };
 template <class B>
 concept begins_tokens = requires(B& b, const token::key_digest& d, std::error_code& ec) { b.find_token(d, ec); };
+template <class B>
+concept begins_keyed_tokens = requires(B& b, std::string_view k, std::error_code& ec) { b.find_token_by_key(k, ec); };
 template <class B>
 concept begins_sessions = requires(B& b, std::string_view k, std::int64_t t, std::error_code& ec) { b.load_session(k, t, ec); };
 template <class B>
@@ -170,6 +173,10 @@ class basic_store {
                   "warden::basic_store<Backend>: Backend has find_token(digest, ec) but not every member of "
                   "warden::token_backend (add_token, add_token_capped, find_token, remove_token, "
                   "remove_user_tokens, user_tokens, purge_expired_tokens): see warden/store/concepts.hpp");
+    static_assert(!detail::begins_keyed_tokens<Backend> || keyed_token_backend<Backend>,
+                  "warden::basic_store<Backend>: Backend has find_token_by_key(key, ec) but not every member of "
+                  "warden::keyed_token_backend (find_token_by_key, user_token_key, remove_token_by_key, "
+                  "remove_user_tokens): see warden/store/concepts.hpp");
     static_assert(!detail::begins_sessions<Backend> || session_backend<Backend>,
                   "warden::basic_store<Backend>: Backend has load_session(key, now, ec) but not every member of "
                   "warden::session_backend (create_session, load_session, save_session, delete_session, "
@@ -182,9 +189,11 @@ class basic_store {
                   "warden::jwt_blacklist_backend (add_outstanding, blacklist, is_blacklisted, blacklist_user, "
                   "purge_expired_jwt): see warden/store/concepts.hpp");
     static_assert(detail::models_any_service<Backend> || detail::begins_users<Backend> || detail::begins_tokens<Backend> ||
-                      detail::begins_sessions<Backend> || detail::begins_throttle<Backend> || detail::begins_jwt<Backend>,
+                      detail::begins_keyed_tokens<Backend> || detail::begins_sessions<Backend> ||
+                      detail::begins_throttle<Backend> || detail::begins_jwt<Backend>,
                   "warden::basic_store<Backend>: Backend implements no store service; write the members of at least one "
-                  "of warden::user_backend, token_backend, session_backend, throttle_backend, jwt_blacklist_backend "
+                  "of warden::user_backend, token_backend (or keyed_token_backend), session_backend, throttle_backend, "
+                  "jwt_blacklist_backend "
                   "(warden/store/concepts.hpp), value-returning ones with a trailing std::error_code& (the adaptor "
                   "adds the throwing forms)");
 
@@ -261,6 +270,17 @@ public:
     {
         return watched(b().list_users(ec), ec);
     }
+    std::error_code set_user_password(std::int64_t id, std::string_view encoded)
+        requires user_field_backend<Backend>
+    {
+        return watched(b().set_user_password(id, encoded));
+    }
+    std::error_code set_last_login(std::int64_t id, std::int64_t when)
+        requires user_field_backend<Backend>
+    {
+        seen(when);
+        return watched(b().set_last_login(id, when));
+    }
 
     // tokens -----------------------------------------------------------------------
 
@@ -287,7 +307,7 @@ public:
         return watched(b().remove_token(d, ec), ec);
     }
     std::size_t remove_user_tokens(std::int64_t user_id, std::error_code& ec)
-        requires token_backend<Backend>
+        requires(token_backend<Backend> || keyed_token_backend<Backend>)
     {
         return watched(b().remove_user_tokens(user_id, ec), ec);
     }
@@ -300,6 +320,23 @@ public:
         requires token_backend<Backend>
     {
         return watched(b().purge_expired_tokens(now, ec), ec);
+    }
+
+    std::optional<token_lookup> find_token_by_key(std::string_view key, std::error_code& ec)
+        requires keyed_token_backend<Backend>
+    {
+        return watched(b().find_token_by_key(key, ec), ec);
+    }
+    std::string user_token_key(std::int64_t user_id, std::int64_t now, std::error_code& ec)
+        requires keyed_token_backend<Backend>
+    {
+        seen(now);
+        return watched(b().user_token_key(user_id, now, ec), ec);
+    }
+    bool remove_token_by_key(std::string_view key, std::error_code& ec)
+        requires keyed_token_backend<Backend>
+    {
+        return watched(b().remove_token_by_key(key, ec), ec);
     }
 
     // sessions ---------------------------------------------------------------------
@@ -413,7 +450,7 @@ public:
         return or_throw([&](std::error_code& ec) { return remove_token(d, ec); });
     }
     std::size_t remove_user_tokens(std::int64_t user_id)
-        requires token_backend<Backend>
+        requires(token_backend<Backend> || keyed_token_backend<Backend>)
     {
         return or_throw([&](std::error_code& ec) { return remove_user_tokens(user_id, ec); });
     }
@@ -426,6 +463,21 @@ public:
         requires token_backend<Backend>
     {
         return or_throw([&](std::error_code& ec) { return purge_expired_tokens(now, ec); });
+    }
+    std::optional<token_lookup> find_token_by_key(std::string_view key)
+        requires keyed_token_backend<Backend>
+    {
+        return or_throw([&](std::error_code& ec) { return find_token_by_key(key, ec); });
+    }
+    std::string user_token_key(std::int64_t user_id, std::int64_t now)
+        requires keyed_token_backend<Backend>
+    {
+        return or_throw([&](std::error_code& ec) { return user_token_key(user_id, now, ec); });
+    }
+    bool remove_token_by_key(std::string_view key)
+        requires keyed_token_backend<Backend>
+    {
+        return or_throw([&](std::error_code& ec) { return remove_token_by_key(key, ec); });
     }
     std::optional<session_record> load_session(std::string_view key, std::int64_t now)
         requires session_backend<Backend>

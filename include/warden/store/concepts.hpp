@@ -135,6 +135,35 @@ concept token_backend = requires(B& b, const token_record& t, const token::key_d
     { b.purge_expired_tokens(id, ec) } -> std::same_as<std::size_t>;
 };
 
+/// A backend of the token service in DRF's own model (`rest_framework.authtoken`'s
+/// table, as the Django schema mode serves it): the 40-hex key is stored in clear, a user
+/// has at most one, and it never expires. It replaces `token_backend`; warden's token
+/// functions (warden/token/tokens.hpp) and `token_auth` work with either.
+/// - (ec) `std::optional<token_lookup> find_token_by_key(std::string_view key)`: the token
+///   and its user (`token.digest` is left zero: `token::find` fills it)
+/// - (ec) `std::string user_token_key(std::int64_t user_id, std::int64_t now)`: the user's
+///   key, made from the CSPRNG and stored first when the user has none (DRF's
+///   `Token.objects.get_or_create(user=user)`); `not_found` for an unknown user
+/// - (ec) `bool remove_token_by_key(std::string_view key)`
+/// - (ec) `std::size_t remove_user_tokens(std::int64_t user_id)`
+template <class B>
+concept keyed_token_backend = requires(B& b, std::string_view key, std::int64_t id, std::error_code& ec) {
+    { b.find_token_by_key(key, ec) } -> std::same_as<std::optional<token_lookup>>;
+    { b.user_token_key(id, id, ec) } -> std::same_as<std::string>;
+    { b.remove_token_by_key(key, ec) } -> std::same_as<bool>;
+    { b.remove_user_tokens(id, ec) } -> std::same_as<std::size_t>;
+};
+
+/// A user backend that changes one field without rewriting the others: a service
+/// sharing its user table with another program (Django) must not write back a stale
+/// `is_active` or password when it only records a login or upgrades a hash. Optional;
+/// warden/store/user_updates.hpp falls back to `update_user` without them.
+template <class B>
+concept user_field_backend = requires(B& b, std::int64_t id, std::string_view encoded) {
+    { b.set_user_password(id, encoded) } -> std::same_as<std::error_code>;
+    { b.set_last_login(id, id) } -> std::same_as<std::error_code>;
+};
+
 /// A backend of the session service.
 template <class B>
 concept session_backend = requires(B& b, const session_record& r, std::string_view key, std::int64_t t, std::error_code& ec) {
@@ -182,6 +211,15 @@ concept token_store = token_backend<S> && requires(S& s, const token::key_digest
     { s.remove_user_tokens(id) } -> std::same_as<std::size_t>;
     { s.user_tokens(id) } -> std::same_as<std::vector<token_record>>;
     { s.purge_expired_tokens(id) } -> std::same_as<std::size_t>;
+};
+
+/// A token store in DRF's own model (see `keyed_token_backend`).
+template <class S>
+concept keyed_token_store = keyed_token_backend<S> && requires(S& s, std::string_view key, std::int64_t id) {
+    { s.find_token_by_key(key) } -> std::same_as<std::optional<token_lookup>>;
+    { s.user_token_key(id, id) } -> std::same_as<std::string>;
+    { s.remove_token_by_key(key) } -> std::same_as<bool>;
+    { s.remove_user_tokens(id) } -> std::same_as<std::size_t>;
 };
 
 /// A session store.

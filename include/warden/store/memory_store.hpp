@@ -49,6 +49,24 @@ public:
     std::size_t throttle_key_count() { return backend().throttle_keys(); }
 };
 
+/// The throttle counter service alone, in process memory: for an app whose other
+/// services live in a store without counters (the Django schema mode keeps DRF's
+/// tables, and Django keeps its counts in its cache). Same behaviour as memory_store's
+/// counters; list it before the other store so it serves `throttle_counters_tag`.
+///
+/// @code
+/// warden::memory_counter_store counters;
+/// warden::django_sqlite_store db{"db.sqlite3", {.secret_key = key}};
+/// auto web = warden::app<...>(counters, db, settings);
+/// @endcode
+class memory_counter_store : public basic_store<detail::memory_counters> {
+public:
+    memory_counter_store() = default;
+
+    /// How many throttle keys are held now (for monitoring memory).
+    std::size_t throttle_key_count() { return backend().throttle_keys(); }
+};
+
 } // namespace warden
 
 #endif

@@ -11,6 +11,7 @@
 #include <warden/core/fixed_string.hpp>
 #include <warden/core/service_tags.hpp>
 #include <warden/token/key.hpp>
+#include <warden/token/tokens.hpp>
 
 #include <boost/beast/core/string.hpp>
 
@@ -28,7 +29,8 @@ namespace warden {
 /// "Invalid token.", "User inactive or deleted."; challenge `Keyword`. Beyond DRF: the
 /// store holds only SHA-256 digests, compared in constant time; an expired token is
 /// "Invalid token." and is deleted; a token store that fails answers 503 with
-/// Retry-After.
+/// Retry-After. Over DRF's own table (the Django schema mode, docs/django.md) the key
+/// is looked up in clear, as DRF does.
 ///
 /// @code
 /// struct profile_api : api_view<authentication<token_auth>, permissions<is_authenticated>> { ... };
@@ -67,12 +69,11 @@ struct basic_token_auth {
         auto& tokens = ctx.template get<tokens_tag>();
         const auto digest = token::digest_key(key);   // hashed once per request
         std::error_code ec;
-        auto found = tokens.find_token(digest, ec);
+        auto found = token::find(tokens, key, digest, ec);
         if (ec) return auth_result::failure(errors::service_unavailable());
-        // The row was found by digest; confirm it in constant time all the same.
-        if (!found || !token::digests_match(digest, found->token.digest)) return fail("Invalid token.");
+        if (!found) return fail("Invalid token.");
         if (found->token.expires_at != 0 && ctx.clock().now_seconds() >= found->token.expires_at) {
-            tokens.remove_token(digest, ec);   // refused either way; a failed delete is purged later
+            token::revoke(tokens, key, ec);   // refused either way; a failed delete is purged later
             return fail("Invalid token.");
         }
         if (!found->owner || !found->owner->is_active) return fail("User inactive or deleted.");

@@ -62,15 +62,7 @@ static_assert(std::is_same_v<key_digest, crypto::sha256_digest>, "a key's digest
 /// std::string key;
 /// if (auto ec = warden::token::generate_key(key)) return ec;
 /// @endcode
-inline std::error_code generate_key(std::string& out) {
-    std::array<unsigned char, key_bytes> raw{};
-    if (auto ec = crypto::random_bytes(raw)) return ec;
-    auto hex = crypto::hex_array(raw);
-    out.assign(hex.data(), hex.size());
-    OPENSSL_cleanse(raw.data(), raw.size());
-    OPENSSL_cleanse(hex.data(), hex.size());
-    return {};
-}
+inline std::error_code generate_key(std::string& out) { return crypto::random_hex(key_bytes, out); }
 
 /// Makes a new key (throwing form, for tools and tests).
 /// @throws std::system_error if the CSPRNG fails.

@@ -1,5 +1,6 @@
 #include "support.hpp"
 
+#include <support/failing_store.hpp>
 #include <warden/crypto/base64.hpp>
 
 using namespace warden;
@@ -70,4 +71,17 @@ TEST_CASE("basic auth routes run on the hashing pool so the server hashes off th
     CHECK(decltype(site)::work_of(m) == work_kind::hashing);
     http_request p{http::verb::get, "/api/profile/", 11};
     CHECK(decltype(site)::work_of(p) == work_kind::inline_);   // token lookups in a memory store do not block
+}
+
+TEST_CASE("a username that is not UTF-8 names no account and never reaches the store", "[auth][basic]") {
+    // A store that is down tells the two apart: a lookup would fail with its code.
+    warden_test::failing_store db;
+    db.fail_with(store_errc::unavailable);
+    settings s;
+    s.password.iterations = 1000;   // the unknown user's dummy hash
+    std::error_code ec;
+    CHECK_FALSE(check_credentials(db, s, "\xff\xfe-not-utf8", "pw", ec));
+    CHECK_FALSE(ec);   // refused as an unknown user, not a 503
+    CHECK_FALSE(check_credentials(db, s, "alice", "pw", ec));
+    CHECK(ec == store_errc::unavailable);
 }

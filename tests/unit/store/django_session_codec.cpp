@@ -1,5 +1,6 @@
 // Django's session_data (database backend) and session auth hash: fixed vectors made by
 // Django 3.2, refusals, and a cross-check with the Django on this machine at test time.
+#include <warden/session/auth_hash.hpp>
 #include <warden/store/django/session_codec.hpp>
 
 #include <support/python.hpp>
@@ -189,25 +190,25 @@ TEST_CASE("values Django's JSON serializer cannot write the same way are refused
     CHECK(back == fits.as_object());
 }
 
-TEST_CASE("the session auth hash is Django's, with its legacy and fallback forms", "[store][django_session]") {
+TEST_CASE("session::auth_hasher is Django's session auth hash, with its legacy and fallback forms", "[store][django_session]") {
     // AbstractBaseUser(password=...).get_session_auth_hash() and friends, Django 3.2.
     const std::string password = "pbkdf2_sha256$260000$66b3f4NbxRjonZKHgqMkuH$HtNWCBwnzRcuU6VeQul5g6+2iHBbvUPajO3mM7M4NG4=";
     const std::string current = "69f4d7e823d3259c38b18901f819f1eba753dc5b4e087c29e45b3f89829e76f1";
     const std::string legacy = "ff8c0b12ad434bfb700be4fb73492cb362072930";
     const std::string by_old = "9d30a2f53e51b95a72c971b78ec5c835393d516f48a35d79666885f9b729a762";
 
-    django::session_auth_hasher h{rotated};
+    session::auth_hasher h{secret, rotated.fallbacks};
     CHECK(h.hash(password) == current);
-    CHECK(h.check(current, password) == django::auth_hash_match::current);
-    CHECK(h.check(legacy, password) == django::auth_hash_match::legacy_sha1);
-    CHECK(h.check(by_old, password) == django::auth_hash_match::fallback);
-    CHECK(h.check("", password) == django::auth_hash_match::none);
-    CHECK(h.check(current, password + "x") == django::auth_hash_match::none);   // the password changed
-    CHECK(h.check(current.substr(0, 63), password) == django::auth_hash_match::none);
-    CHECK(django::session_auth_hasher{keys}.check(by_old, password) == django::auth_hash_match::none);
-    CHECK(django::session_auth_hasher{rotated, false}.check(legacy, password) == django::auth_hash_match::none);
+    CHECK(h.check(current, password) == session::auth_hash_match::current);
+    CHECK(h.check(legacy, password) == session::auth_hash_match::legacy_sha1);
+    CHECK(h.check(by_old, password) == session::auth_hash_match::fallback);
+    CHECK(h.check("", password) == session::auth_hash_match::none);
+    CHECK(h.check(current, password + "x") == session::auth_hash_match::none);   // the password changed
+    CHECK(h.check(current.substr(0, 63), password) == session::auth_hash_match::none);
+    CHECK(session::auth_hasher{secret}.check(by_old, password) == session::auth_hash_match::none);
+    CHECK(session::auth_hasher{secret, rotated.fallbacks, false}.check(legacy, password) == session::auth_hash_match::none);
     // The hash of a fallback secret is never produced.
-    CHECK(django::session_auth_hasher{{.secret = old_secret}}.hash(password) == by_old);
+    CHECK(session::auth_hasher{old_secret}.hash(password) == by_old);
 }
 
 TEST_CASE("session data agrees with Django's at test time in both directions", "[store][django_session][django]") {
@@ -223,7 +224,7 @@ TEST_CASE("session data agrees with Django's at test time in both directions", "
 
     // Dicts with what sessions hold: strings (escapes, non-ASCII, astral), numbers of every
     // kind Python writes differently, nesting, and sizes on both sides of compression.
-    django::session_auth_hasher hasher{k};
+    session::auth_hasher hasher{k.secret, k.fallbacks};
     std::vector<boost::json::object> sessions = {
         django::auth_session("42", hasher.hash(password_hash)),
         {},
@@ -291,8 +292,8 @@ print(json.dumps(out))
             CHECK(back == sessions[i]);
         }
     }
-    CHECK(hasher.check(std::string(result.at("auth_hash").as_string()), password_hash) == django::auth_hash_match::current);
+    CHECK(hasher.check(std::string(result.at("auth_hash").as_string()), password_hash) == session::auth_hash_match::current);
     CHECK(hasher.hash(password_hash) == result.at("auth_hash").as_string());
     CHECK(hasher.check(std::string(result.at("auth_hash_legacy").as_string()), password_hash) ==
-          django::auth_hash_match::legacy_sha1);
+          session::auth_hash_match::legacy_sha1);
 }

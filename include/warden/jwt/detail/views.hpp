@@ -21,6 +21,7 @@
 #include <warden/jwt/key_service.hpp>
 #include <warden/jwt/simplejwt.hpp>
 #include <warden/store/failure.hpp>
+#include <warden/store/user_updates.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -117,9 +118,7 @@ token issue_for(token_type t, const user& u, const key_service& k, Ctx& ctx) {
 template <class Ctx>
 void update_last_login(const user& u, const settings& cfg, Ctx& ctx) {
     if (!cfg.update_last_login) return;
-    user changed = u;
-    changed.last_login = ctx.clock().now_seconds();
-    if (auto ec = ctx.template get<users_tag>().update_user(changed)) raise_store_failure(ec);
+    if (auto ec = record_login(ctx.template get<users_tag>(), u, ctx.clock().now_seconds())) raise_store_failure(ec);
 }
 
 // The obtain serializers' fields and authenticate(): the user, or the response to send.

@@ -119,6 +119,8 @@ inline std::shared_ptr<user> stored_user(const user& u) {
     p->username = u.username;
     p->email = u.email;
     p->password = u.password;
+    p->first_name = u.first_name;
+    p->last_name = u.last_name;
     p->is_active = u.is_active;
     p->is_staff = u.is_staff;
     p->is_superuser = u.is_superuser;
@@ -126,6 +128,71 @@ inline std::shared_ptr<user> stored_user(const user& u) {
     p->last_login = u.last_login;
     return p;
 }
+
+// The throttle counter service in memory: sharded maps of hit windows, each shard
+// behind a plain mutex (every hit writes). The backend of memory_counter_store, and the
+// throttle part of memory_state.
+class memory_counters {
+public:
+    // The shards sweep themselves (sweep_if_due): the adaptor leaves them alone.
+    using self_purging = warden::services<throttle_counters_tag>;
+
+    throttle_state throttle_hit(std::string_view key, double now, double window, std::size_t limit, std::error_code& ec) {
+        ec.clear();
+        auto& sh = throttle_shards_[shard_of<memory_shards>(string_hash{}(key))];
+        std::lock_guard lock(sh.mu);
+        sweep_if_due(sh, now);
+        auto it = sh.by_key.find(key);
+        if (it == sh.by_key.end()) {
+            // Nothing to record: do not let refused hits create keys.
+            if (limit == 0 || !throttle_inputs_valid(now, window)) return {false, 0, 0.0};
+            it = sh.by_key.try_emplace(std::string(key)).first;
+        }
+        auto& e = it->second;
+        e.window = std::max(e.window, throttle_inputs_valid(now, window) ? window : 0.0);
+        auto state = apply_throttle_hit(e.hits, now, window, limit);
+        if (e.hits.empty()) sh.by_key.erase(it);
+        return state;
+    }
+
+    std::size_t purge_throttle(double now, double max_window, std::error_code& ec) {
+        ec.clear();
+        std::size_t n = 0;
+        const double cutoff = now - max_window;
+        for (auto& sh : throttle_shards_) {
+            std::lock_guard lock(sh.mu);
+            n += std::erase_if(sh.by_key, [&](const auto& kv) {
+                return kv.second.hits.empty() || kv.second.hits.back() <= cutoff;
+            });
+        }
+        return n;
+    }
+
+    /// Keys currently held (tests watch memory stay bounded).
+    std::size_t throttle_keys() {
+        std::size_t n = 0;
+        for (auto& sh : throttle_shards_) {
+            std::lock_guard lock(sh.mu);
+            n += sh.by_key.size();
+        }
+        return n;
+    }
+
+private:
+    // Keys whose newest hit has left their own window are dead weight: sweep a shard
+    // once it has taken as many hits as it holds keys (at least 1024), so the cost per
+    // hit stays constant and memory stays bounded even if purge_throttle is never called.
+    static void sweep_if_due(memory_throttle_shard& sh, double now) {
+        if (++sh.hits_since_sweep < std::max<std::size_t>(1024, sh.by_key.size())) return;
+        sh.hits_since_sweep = 0;
+        if (!std::isfinite(now)) return;
+        std::erase_if(sh.by_key, [&](const auto& kv) {
+            return kv.second.hits.empty() || kv.second.hits.back() <= now - kv.second.window;
+        });
+    }
+
+    std::array<memory_throttle_shard, memory_shards> throttle_shards_;
+};
 
 class memory_state {
 public:
@@ -422,48 +489,16 @@ public:
         return n;
     }
 
-    // throttle ---------------------------------------------------------------------
+    // throttle (memory_counters) -----------------------------------------------------
 
     throttle_state throttle_hit(std::string_view key, double now, double window, std::size_t limit, std::error_code& ec) {
-        ec.clear();
-        auto& sh = throttle_shards_[shard_of<memory_shards>(string_hash{}(key))];
-        std::lock_guard lock(sh.mu);
-        sweep_if_due(sh, now);
-        auto it = sh.by_key.find(key);
-        if (it == sh.by_key.end()) {
-            // Nothing to record: do not let refused hits create keys.
-            if (limit == 0 || !throttle_inputs_valid(now, window)) return {false, 0, 0.0};
-            it = sh.by_key.try_emplace(std::string(key)).first;
-        }
-        auto& e = it->second;
-        e.window = std::max(e.window, throttle_inputs_valid(now, window) ? window : 0.0);
-        auto state = apply_throttle_hit(e.hits, now, window, limit);
-        if (e.hits.empty()) sh.by_key.erase(it);
-        return state;
+        return counters_.throttle_hit(key, now, window, limit, ec);
     }
-
     std::size_t purge_throttle(double now, double max_window, std::error_code& ec) {
-        ec.clear();
-        std::size_t n = 0;
-        const double cutoff = now - max_window;
-        for (auto& sh : throttle_shards_) {
-            std::lock_guard lock(sh.mu);
-            n += std::erase_if(sh.by_key, [&](const auto& kv) {
-                return kv.second.hits.empty() || kv.second.hits.back() <= cutoff;
-            });
-        }
-        return n;
+        return counters_.purge_throttle(now, max_window, ec);
     }
-
     /// Keys currently held (tests watch memory stay bounded).
-    std::size_t throttle_keys() {
-        std::size_t n = 0;
-        for (auto& sh : throttle_shards_) {
-            std::lock_guard lock(sh.mu);
-            n += sh.by_key.size();
-        }
-        return n;
-    }
+    std::size_t throttle_keys() { return counters_.throttle_keys(); }
 
     // JWT blacklist ----------------------------------------------------------------
 
@@ -536,24 +571,12 @@ private:
         return sessions_[shard_of<memory_shards>(string_hash{}(key))];
     }
 
-    // Keys whose newest hit has left their own window are dead weight: sweep a shard
-    // once it has taken as many hits as it holds keys (at least 1024), so the cost per
-    // hit stays constant and memory stays bounded even if purge_throttle is never called.
-    static void sweep_if_due(memory_throttle_shard& sh, double now) {
-        if (++sh.hits_since_sweep < std::max<std::size_t>(1024, sh.by_key.size())) return;
-        sh.hits_since_sweep = 0;
-        if (!std::isfinite(now)) return;
-        std::erase_if(sh.by_key, [&](const auto& kv) {
-            return kv.second.hits.empty() || kv.second.hits.back() <= now - kv.second.window;
-        });
-    }
-
     memory_users users_;
     mutable std::array<memory_token_shard, memory_shards> tokens_;
     std::atomic<std::uint64_t> token_seq_{0};
     std::array<std::mutex, memory_shards> capped_;
     mutable std::array<memory_session_shard, memory_shards> sessions_;
-    std::array<memory_throttle_shard, memory_shards> throttle_shards_;
+    memory_counters counters_;
     memory_jwt jwt_;
 };
 

@@ -7,6 +7,7 @@
 #ifndef WARDEN_STORE_DETAIL_SQLITE_HPP
 #define WARDEN_STORE_DETAIL_SQLITE_HPP
 
+#include <warden/core/identity.hpp>
 #include <warden/store/error.hpp>
 
 #include <sqlite3.h>
@@ -148,6 +149,23 @@ inline int query_text(sqlite3* db, const char* sql, std::string& out) {
         return SQLITE_OK;
     }
     return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+}
+
+/// A user from its columns read from `first` on: id, username, email, password,
+/// is_active, is_staff, is_superuser, date_joined and last_login as seconds (NULL: 0).
+/// Both SQLite schemas (warden's, Django's) select them in this order.
+inline user read_user(const stmt_use& q, int first) {
+    user u;
+    u.id = q.int64(first);
+    u.username = q.text(first + 1);
+    u.email = q.text(first + 2);
+    u.password = q.text(first + 3);
+    u.is_active = q.int64(first + 4) != 0;
+    u.is_staff = q.int64(first + 5) != 0;
+    u.is_superuser = q.int64(first + 6) != 0;
+    u.date_joined = q.is_null(first + 7) ? 0 : q.int64(first + 7);
+    u.last_login = q.is_null(first + 8) ? 0 : q.int64(first + 8);
+    return u;
 }
 
 } // namespace warden::detail::sqlite

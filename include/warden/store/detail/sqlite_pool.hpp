@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -252,6 +253,72 @@ inline lease::~lease() {
     // a connection free.
     if (conn_) pool_->give_back(std::move(conn_));
     if (writer_) pool_->writer_gate_.release();
+}
+
+// --- Running the pool's cached statements (both SQLite backends) ---------------------
+
+/// The cached statement `id` of connection `c`, wrapped for one use.
+inline std::optional<stmt_use> use(connection& c, std::size_t id, std::error_code& ec) {
+    sqlite3_stmt* s = nullptr;
+    if (int rc = c.statement(id, s); rc != SQLITE_OK) {
+        ec = to_error(rc);
+        return std::nullopt;
+    }
+    ec.clear();
+    return std::optional<stmt_use>(std::in_place, s);
+}
+
+/// Runs a row-returning statement on a held connection (inside a transaction), calling
+/// `row` per row; false with `ec` set on failure.
+template <class Bind, class Row>
+bool read_rows_on(connection& c, std::size_t id, Bind&& bind, Row&& row, std::error_code& ec) {
+    auto q = use(c, id, ec);
+    if (ec) return false;
+    bind(*q);
+    int rc;
+    while ((rc = q->step()) == SQLITE_ROW) row(*q);
+    if (rc != SQLITE_DONE) return ec = to_error(rc), false;
+    return true;
+}
+
+/// Runs a row-returning statement on a reading connection, calling `row` per row.
+template <class Bind, class Row>
+void read_rows(pool& p, std::size_t id, Bind&& bind, Row&& row, std::error_code& ec) {
+    auto c = p.acquire(ec);
+    if (!ec) read_rows_on(*c, id, bind, row, ec);
+}
+
+/// Runs a write statement on an already held connection; returns the step's code.
+template <class Bind>
+int run_write(connection& c, std::size_t id, Bind&& bind, std::error_code& ec) {
+    auto q = use(c, id, ec);
+    if (ec) return SQLITE_ERROR;
+    bind(*q);
+    return q->step();
+}
+
+/// One write statement; `must_change`: no row changed means `not_found`.
+template <class Bind>
+std::error_code write_one(pool& p, std::size_t id, Bind&& bind, bool must_change) {
+    std::error_code ec;
+    auto c = p.acquire_writer(ec);
+    if (ec) return ec;
+    int rc = run_write(*c, id, bind, ec);
+    if (ec) return ec;
+    if (rc != SQLITE_DONE) return to_error(rc);
+    if (must_change && sqlite3_changes64(c->db()) == 0) return store_errc::not_found;
+    return {};
+}
+
+/// One write statement; returns how many rows it changed.
+template <class Bind>
+std::size_t changed_rows(pool& p, std::size_t id, Bind&& bind, std::error_code& ec) {
+    auto c = p.acquire_writer(ec);
+    if (ec) return 0;
+    int rc = run_write(*c, id, bind, ec);
+    if (ec) return 0;
+    if (rc != SQLITE_DONE) return ec = to_error(rc), 0;
+    return static_cast<std::size_t>(sqlite3_changes64(c->db()));
 }
 
 } // namespace warden::detail::sqlite

@@ -133,20 +133,6 @@ inline bool decode_hits(std::span<const unsigned char> in, std::vector<double>& 
     return true;
 }
 
-inline user read_user(const stmt_use& q, int first) {
-    user u;
-    u.id = q.int64(first);
-    u.username = q.text(first + 1);
-    u.email = q.text(first + 2);
-    u.password = q.text(first + 3);
-    u.is_active = q.int64(first + 4) != 0;
-    u.is_staff = q.int64(first + 5) != 0;
-    u.is_superuser = q.int64(first + 6) != 0;
-    u.date_joined = q.int64(first + 7);
-    u.last_login = q.is_null(first + 8) ? 0 : q.int64(first + 8);
-    return u;
-}
-
 // Binds the user fields after the id, from parameter `first` on.
 inline void bind_user_fields(stmt_use& q, int first, const user& u) {
     q.bind(first, std::string_view(u.username))
@@ -222,7 +208,7 @@ public:
     }
 
     std::error_code update_user(const user& u) {
-        return write_one(q_user_update, [&](stmt_use& q) {
+        return write_one(pool_, q_user_update, [&](stmt_use& q) {
             q.bind(1, u.id);
             bind_user_fields(q, 2, u);
         }, true);
@@ -230,7 +216,7 @@ public:
 
     std::vector<user> list_users(std::error_code& ec) {
         std::vector<user> out;
-        read_rows(q_users_all, [](stmt_use&) {}, [&](const stmt_use& q) { out.push_back(read_user(q, 0)); }, ec);
+        read_rows(pool_, q_users_all, [](stmt_use&) {}, [&](const stmt_use& q) { out.push_back(read_user(q, 0)); }, ec);
         if (ec) out.clear();
         return out;
     }
@@ -238,7 +224,7 @@ public:
     // tokens -----------------------------------------------------------------------
 
     std::error_code add_token(const token_record& t) {
-        return write_one(q_token_insert, [&](stmt_use& q) { bind_token(q, t); }, false);
+        return write_one(pool_, q_token_insert, [&](stmt_use& q) { bind_token(q, t); }, false);
     }
 
     // Transaction: the insert and the trim of the user's oldest tokens.
@@ -262,23 +248,23 @@ public:
 
     std::optional<token_lookup> find_token(const token::key_digest& d, std::error_code& ec) {
         std::optional<token_lookup> out;
-        read_rows(q_token_find, [&](stmt_use& q) { q.bind_blob(1, digest_bytes(d)); },
+        read_rows(pool_, q_token_find, [&](stmt_use& q) { q.bind_blob(1, digest_bytes(d)); },
                   [&](const stmt_use& q) { out = token_lookup::found(d, q.int64(0), q.int64(1), read_user(q, 2)); }, ec);
         if (ec) out.reset();
         return out;
     }
 
     bool remove_token(const token::key_digest& d, std::error_code& ec) {
-        return changed_rows(q_token_delete, [&](stmt_use& q) { q.bind_blob(1, digest_bytes(d)); }, ec) > 0;
+        return changed_rows(pool_, q_token_delete, [&](stmt_use& q) { q.bind_blob(1, digest_bytes(d)); }, ec) > 0;
     }
 
     std::size_t remove_user_tokens(std::int64_t user_id, std::error_code& ec) {
-        return changed_rows(q_tokens_delete_user, [&](stmt_use& q) { q.bind(1, user_id); }, ec);
+        return changed_rows(pool_, q_tokens_delete_user, [&](stmt_use& q) { q.bind(1, user_id); }, ec);
     }
 
     std::vector<token_record> user_tokens(std::int64_t user_id, std::error_code& ec) {
         std::vector<token_record> out;
-        read_rows(q_tokens_of_user, [&](stmt_use& q) { q.bind(1, user_id); },
+        read_rows(pool_, q_tokens_of_user, [&](stmt_use& q) { q.bind(1, user_id); },
                   [&](const stmt_use& q) {
                       token_record t;
                       auto b = q.blob(0);
@@ -293,18 +279,18 @@ public:
     }
 
     std::size_t purge_expired_tokens(std::int64_t now, std::error_code& ec) {
-        return changed_rows(q_tokens_purge, [&](stmt_use& q) { q.bind(1, now); }, ec);
+        return changed_rows(pool_, q_tokens_purge, [&](stmt_use& q) { q.bind(1, now); }, ec);
     }
 
     // sessions ---------------------------------------------------------------------
 
     std::error_code create_session(const session_record& r) {
-        return write_one(q_session_insert, [&](stmt_use& q) { bind_session(q, r); }, false);
+        return write_one(pool_, q_session_insert, [&](stmt_use& q) { bind_session(q, r); }, false);
     }
 
     std::optional<session_record> load_session(std::string_view key, std::int64_t now, std::error_code& ec) {
         std::optional<session_record> out;
-        read_rows(q_session_load, [&](stmt_use& q) { q.bind(1, key).bind(2, now); },
+        read_rows(pool_, q_session_load, [&](stmt_use& q) { q.bind(1, key).bind(2, now); },
                   [&](const stmt_use& q) {
                       session_record r;
                       r.key = std::string(key);
@@ -319,15 +305,15 @@ public:
     }
 
     std::error_code save_session(const session_record& r) {
-        return write_one(q_session_update, [&](stmt_use& q) { bind_session(q, r); }, true);
+        return write_one(pool_, q_session_update, [&](stmt_use& q) { bind_session(q, r); }, true);
     }
 
     bool delete_session(std::string_view key, std::error_code& ec) {
-        return changed_rows(q_session_delete, [&](stmt_use& q) { q.bind(1, key); }, ec) > 0;
+        return changed_rows(pool_, q_session_delete, [&](stmt_use& q) { q.bind(1, key); }, ec) > 0;
     }
 
     std::size_t delete_user_sessions(std::int64_t user_id, std::string_view except_key, std::error_code& ec) {
-        return changed_rows(q_sessions_delete_user, [&](stmt_use& q) {
+        return changed_rows(pool_, q_sessions_delete_user, [&](stmt_use& q) {
             q.bind(1, user_id);
             if (except_key.empty()) q.bind_null(2);
             else q.bind(2, except_key);
@@ -335,13 +321,13 @@ public:
     }
 
     std::size_t purge_expired_sessions(std::int64_t now, std::error_code& ec) {
-        return changed_rows(q_sessions_purge, [&](stmt_use& q) { q.bind(1, now); }, ec);
+        return changed_rows(pool_, q_sessions_purge, [&](stmt_use& q) { q.bind(1, now); }, ec);
     }
 
     // throttle (transaction) -------------------------------------------------------
 
     std::size_t purge_throttle(double now, double max_window, std::error_code& ec) {
-        return changed_rows(q_throttle_purge, [&](stmt_use& q) { q.bind(1, now - max_window); }, ec);
+        return changed_rows(pool_, q_throttle_purge, [&](stmt_use& q) { q.bind(1, now - max_window); }, ec);
     }
 
     throttle_state throttle_hit(std::string_view key, double now, double window, std::size_t limit, std::error_code& ec) {
@@ -390,24 +376,24 @@ public:
     // JWT blacklist ----------------------------------------------------------------
 
     std::error_code add_outstanding(const outstanding_token& t) {
-        return write_one(q_jwt_outstanding_insert, [&](stmt_use& q) {
+        return write_one(pool_, q_jwt_outstanding_insert, [&](stmt_use& q) {
             q.bind(1, std::string_view(t.jti)).bind(2, t.user_id).bind(3, t.created_at).bind(4, t.expires_at);
         }, false);
     }
 
     bool blacklist(std::string_view jti, std::int64_t expires_at, std::int64_t now, std::error_code& ec) {
-        return changed_rows(q_jwt_blacklist_insert, [&](stmt_use& q) { q.bind(1, jti).bind(2, expires_at).bind(3, now); },
+        return changed_rows(pool_, q_jwt_blacklist_insert, [&](stmt_use& q) { q.bind(1, jti).bind(2, expires_at).bind(3, now); },
                            ec) > 0;
     }
 
     bool is_blacklisted(std::string_view jti, std::error_code& ec) {
         bool found = false;
-        read_rows(q_jwt_is_blacklisted, [&](stmt_use& q) { q.bind(1, jti); }, [&](const stmt_use&) { found = true; }, ec);
+        read_rows(pool_, q_jwt_is_blacklisted, [&](stmt_use& q) { q.bind(1, jti); }, [&](const stmt_use&) { found = true; }, ec);
         return found && !ec;
     }
 
     std::size_t blacklist_user(std::int64_t user_id, std::int64_t now, std::error_code& ec) {
-        return changed_rows(q_jwt_blacklist_user, [&](stmt_use& q) { q.bind(1, user_id).bind(2, now); }, ec);
+        return changed_rows(pool_, q_jwt_blacklist_user, [&](stmt_use& q) { q.bind(1, user_id).bind(2, now); }, ec);
     }
 
     // Transaction: both lists are purged together or not at all.
@@ -445,69 +431,12 @@ private:
             .bind(5, r.expires_at);
     }
 
-    // The cached statement `id` of connection `c`, wrapped for one use.
-    static std::optional<stmt_use> use(connection& c, query id, std::error_code& ec) {
-        sqlite3_stmt* s = nullptr;
-        if (int rc = c.statement(id, s); rc != SQLITE_OK) {
-            ec = to_error(rc);
-            return std::nullopt;
-        }
-        ec.clear();
-        return std::optional<stmt_use>(std::in_place, s);
-    }
-
-    // Runs a row-returning statement on a reading connection, calling `row` per row.
-    template <class Bind, class Row>
-    void read_rows(query id, Bind&& bind, Row&& row, std::error_code& ec) {
-        auto c = pool_.acquire(ec);
-        if (ec) return;
-        auto q = use(*c, id, ec);
-        if (ec) return;
-        bind(*q);
-        int rc;
-        while ((rc = q->step()) == SQLITE_ROW) row(*q);
-        if (rc != SQLITE_DONE) ec = to_error(rc);
-    }
-
     template <class Bind>
     std::shared_ptr<const user> one_user(query id, Bind&& bind, std::error_code& ec) {
         std::shared_ptr<const user> out;
-        read_rows(id, bind, [&](const stmt_use& q) { out = std::make_shared<user>(read_user(q, 0)); }, ec);
+        read_rows(pool_, id, bind, [&](const stmt_use& q) { out = std::make_shared<user>(read_user(q, 0)); }, ec);
         if (ec) out.reset();
         return out;
-    }
-
-    // Runs a write statement on an already held connection; returns the step's code.
-    template <class Bind>
-    static int run_write(connection& c, query id, Bind&& bind, std::error_code& ec) {
-        auto q = use(c, id, ec);
-        if (ec) return SQLITE_ERROR;
-        bind(*q);
-        return q->step();
-    }
-
-    // One write statement; `must_change`: no row changed means `not_found`.
-    template <class Bind>
-    std::error_code write_one(query id, Bind&& bind, bool must_change) {
-        std::error_code ec;
-        auto c = pool_.acquire_writer(ec);
-        if (ec) return ec;
-        int rc = run_write(*c, id, bind, ec);
-        if (ec) return ec;
-        if (rc != SQLITE_DONE) return to_error(rc);
-        if (must_change && sqlite3_changes64(c->db()) == 0) return store_errc::not_found;
-        return {};
-    }
-
-    // One write statement; returns how many rows it changed.
-    template <class Bind>
-    std::size_t changed_rows(query id, Bind&& bind, std::error_code& ec) {
-        auto c = pool_.acquire_writer(ec);
-        if (ec) return 0;
-        int rc = run_write(*c, id, bind, ec);
-        if (ec) return 0;
-        if (rc != SQLITE_DONE) return ec = to_error(rc), 0;
-        return static_cast<std::size_t>(sqlite3_changes64(c->db()));
     }
 
     std::string path_;

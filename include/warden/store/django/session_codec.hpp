@@ -1,6 +1,6 @@
 /// @file
-/// Django's `django_session.session_data` for the database backend, and the session
-/// auth hash that ties a Django login session to the user's password.
+/// Django's `django_session.session_data` for the database backend. (The session auth
+/// hash that ties a login session to the user's password is `session::auth_hasher`.)
 ///
 /// `session_codec` encodes exactly as Django 3.2 to 5.x do (`SessionStore.encode`:
 /// `signing.dumps(dict, salt="django.contrib.sessions.SessionStore",
@@ -19,7 +19,7 @@
 /// @code
 /// using namespace warden;
 /// django::session_codec codec{{.secret = settings.secret_key, .fallbacks = old_keys}};
-/// django::session_auth_hasher hasher{{.secret = settings.secret_key, .fallbacks = old_keys}};
+/// session::auth_hasher hasher{settings.secret_key, old_keys};
 ///
 /// // At login, what Django's login() stores:
 /// std::string data;
@@ -30,7 +30,7 @@
 /// if (codec.decode(row.session_data, session)) return anonymous;
 /// auto* stored = session.if_contains(django::session_hash_key);
 /// if (!stored || !stored->is_string() ||
-///     hasher.check(stored->get_string(), user.password) == django::auth_hash_match::none)
+///     !hasher.matches(user.password, stored->get_string()))
 ///     return anonymous;   // the password changed since login: Django flushes the session
 /// @endcode
 #ifndef WARDEN_STORE_DJANGO_SESSION_CODEC_HPP
@@ -93,9 +93,6 @@ namespace warden::django {
 inline constexpr std::string_view session_key_salt = "django.contrib.sessions.SessionStore";
 /// The key salt of the pre-3.1 form's hash (`SessionBase._hash`).
 inline constexpr std::string_view legacy_session_key_salt = "django.contrib.sessionsSessionStore";
-/// The key salt of `AbstractBaseUser.get_session_auth_hash`.
-inline constexpr std::string_view session_auth_hash_salt =
-    "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash";
 
 /// `django.contrib.auth.SESSION_KEY`: the user's primary key, as a string.
 inline constexpr std::string_view session_user_id_key = "_auth_user_id";
@@ -224,66 +221,6 @@ private:
     crypto::django::timestamp_signer signer_;
     std::optional<crypto::django::salted_mac> legacy_;
     session_codec_options options_;
-};
-
-/// How a session's stored auth hash matched the user's password hash.
-enum class auth_hash_match {
-    none,        ///< No match: Django flushes the session and the user is anonymous.
-    current,     ///< HMAC-SHA-256 with the current secret (`get_session_auth_hash`).
-    legacy_sha1, ///< Django 3.2's HMAC-SHA-1 with the current secret (`_legacy_get_session_auth_hash`); 3.2 keeps the session as it is.
-    fallback,    ///< HMAC-SHA-256 with a fallback secret: Django 4.1+ keeps the user, cycles the session key and stores `hash()`.
-};
-
-/// Django's session auth hash: `salted_hmac(key_salt, user.password, algorithm="sha256")`
-/// in lowercase hex, with the verification rules of `django.contrib.auth.get_user`.
-///
-/// Keys are derived once, at construction. Thread-safe; movable, not copyable.
-///
-/// @code
-/// warden::django::session_auth_hasher h{{.secret = key}};
-/// std::string stored = h.hash(user.password);                  // at login
-/// bool ok = h.check(stored, user.password) != warden::django::auth_hash_match::none;
-/// @endcode
-class session_auth_hasher {
-public:
-    /// @param keys the secret (hashes and verifies) and the fallbacks (verify only).
-    /// @param accept_legacy also verify Django 3.2's SHA-1 hashes made with the secret.
-    /// @throws std::system_error if OpenSSL fails.
-    explicit session_auth_hasher(const crypto::django::secret_keys& keys, bool accept_legacy = true) {
-        keys_.reserve(1 + keys.fallbacks.size());
-        keys_.emplace_back(crypto::hash_algorithm::sha256, session_auth_hash_salt, keys.secret);
-        for (const auto& f : keys.fallbacks) keys_.emplace_back(crypto::hash_algorithm::sha256, session_auth_hash_salt, f);
-        if (accept_legacy) legacy_.emplace(crypto::hash_algorithm::sha1, session_auth_hash_salt, keys.secret);
-    }
-
-    /// The hash of `password_hash` (the user's encoded password) with the current secret:
-    /// 64 hex characters; empty if OpenSSL fails (an empty hash never verifies).
-    std::string hash(std::string_view password_hash) const { return hex_of(keys_.front(), password_hash); }
-
-    /// Which key, if any, made `stored` from `password_hash`; compared in constant time.
-    /// An empty `stored` never matches (Django: `session_hash and ...`).
-    auth_hash_match check(std::string_view stored, std::string_view password_hash) const {
-        if (stored.empty()) return auth_hash_match::none;
-        if (matches(keys_.front(), stored, password_hash)) return auth_hash_match::current;
-        if (legacy_ && matches(*legacy_, stored, password_hash)) return auth_hash_match::legacy_sha1;
-        for (std::size_t i = 1; i < keys_.size(); ++i)
-            if (matches(keys_[i], stored, password_hash)) return auth_hash_match::fallback;
-        return auth_hash_match::none;
-    }
-
-private:
-    static std::string hex_of(const crypto::django::salted_mac& key, std::string_view value) {
-        crypto::django::mac_bytes mac;
-        if (key.compute(value, mac)) return {};
-        return mac.hex();
-    }
-    static bool matches(const crypto::django::salted_mac& key, std::string_view stored, std::string_view value) {
-        const std::string expected = hex_of(key, value);
-        return !expected.empty() && crypto::constant_time_equal(expected, stored);
-    }
-
-    std::vector<crypto::django::salted_mac> keys_;
-    std::optional<crypto::django::salted_mac> legacy_;
 };
 
 } // namespace warden::django
