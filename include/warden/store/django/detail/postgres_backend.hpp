@@ -18,7 +18,6 @@
 #define WARDEN_STORE_DJANGO_DETAIL_POSTGRES_BACKEND_HPP
 
 #include <warden/core/identity.hpp>
-#include <warden/crypto/digest.hpp>
 #include <warden/crypto/random.hpp>
 #include <warden/store/detail/pg.hpp>
 #include <warden/store/detail/pg_backend.hpp>
@@ -175,14 +174,7 @@ inline std::vector<std::string> postgres_sql(std::string_view users) {
 #undef WARDEN_DJ_PAGE
 #undef WARDEN_DJ_USER_COLUMNS
 #undef WARDEN_DJ_EPOCH
-    std::vector<std::string> out;
-    out.reserve(text.size());
-    for (auto t : text) {
-        std::string s(t);
-        for (auto at = s.find("{u}"); at != std::string::npos; at = s.find("{u}", at)) s.replace(at, 3, users);
-        out.push_back(std::move(s));
-    }
-    return out;
+    return with_user_table(text, users);
 }
 
 // The user columns of the queries above, from column `first` on.
@@ -200,15 +192,6 @@ inline user read_postgres_user(const pg::row_reader& q, int first) {
     u.first_name = std::string(q.text(first + 9));
     u.last_name = std::string(q.text(first + 10));
     return u;
-}
-
-// DRF's Token.generate_key(): 20 bytes from the CSPRNG in lowercase hex.
-inline std::error_code new_drf_token_key(std::string& out) {
-    std::array<unsigned char, 20> raw{};
-    if (auto ec = crypto::random_bytes(raw)) return ec;
-    auto hex = crypto::hex_array(raw);
-    out.assign(hex.data(), hex.size());
-    return {};
 }
 
 // A text[] parameter in PostgreSQL's array syntax: every element quoted, `"` and `\`
@@ -353,7 +336,7 @@ public:
             auto r = run(o, pq_token_of_user, pg::params().add(user_id), ec);
             if (ec) return {};
             if (PQntuples(r.get()) == 1) return std::string(pg::row_reader{r.get(), 0}.text(0));
-            if ((ec = new_drf_token_key(key))) return {};
+            if ((ec = crypto::random_hex(20, key))) return {};   // DRF's Token.generate_key()
             r = run(o, pq_token_insert, pg::params().add(key).add(now).add(user_id), ec);
             if (ec) return {};
             const pg::row_reader q{r.get(), 0};
