@@ -3,6 +3,7 @@
 // compared request by request.
 //
 //   reference_site [--address A] [--port P] [--db PATH|postgresql://...] [--redis redis://...]
+//                  [--django-db PATH|postgresql://... --django-secret-key KEY]
 //                  [--jwt-key KEY] [--threads N] [--tls-cert PEM --tls-key PEM]
 //                  [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]
 //                  [--cors-origin ORIGIN]... [--static-dir DIR]
@@ -10,164 +11,30 @@
 // With --db postgresql://USER@HOST:PORT/DBNAME and --redis redis://HOST:PORT/N, several
 // instances share every credential and throttle count (docs/deployment.md).
 //
+// With --django-db it serves over an existing Django site's database instead (docs/django.md):
+// Django's users, DRF's tokens, Django's sessions and simplejwt's blacklist, seeding nothing;
+// --django-secret-key is the site's SECRET_KEY (or DJANGO_SECRET_KEY), and the other
+// DJANGO_* and SIMPLE_JWT_* variables of warden/app/django_settings.hpp apply.
+//
 // Beyond the DRF reference it serves what a browser needs (docs/browser.md): the login
 // and logout pages at /api-auth/, a single-page demo at / and its JWT-in-cookie twin at
 // /jwt/ (static files from --static-dir), the JWT cookie views under /api/token/cookie/
 // and the public keys at /.well-known/jwks.json.
-#include <warden.hpp>
+#include "site.hpp"
+
 #include <warden/postgres.hpp>
-#include <warden/redis.hpp>
 
 #include <charconv>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <iostream>
 #include <sstream>
-#include <string>
-#include <string_view>
-#include <system_error>
-#include <tuple>
-#include <vector>
-
-using namespace warden;
 
 namespace site {
-
-/// The site's session authentication and CSRF checks look at the Origin header over
-/// plain HTTP too (Django 4.0's check): cookies are shared by every port of a host, so
-/// a page on another port of 127.0.0.1 could read the csrftoken cookie, and only the
-/// Origin header tells its requests apart (docs/browser.md).
-constexpr auto origin_check = csrf_origin_check::always;
-using session_auth = basic_session_auth<origin_check>;
-/// The access token from its HttpOnly cookie, CSRF checked, revocations honoured.
-using cookie_auth = jwt::basic_jwt_auth<jwt::auth_options{.check_revoked = true, .from_cookie = true, .csrf_origin = origin_check}>;
-
-/// The tutorial's DashboardAPI: the app's default authentication (session), login required.
-struct dashboard_api : api_view<permissions<is_authenticated>> {
-    static constexpr std::string_view name = "Dashboard API";
-    response get(request& req) { return json({{"message", "Hello " + req.user().username + ", welcome to your dashboard"}}); }
-};
-
-/// The tutorial's ProfileAPI: token authentication, login required.
-struct profile_api : api_view<authentication<token_auth>, permissions<is_authenticated>> {
-    static constexpr std::string_view name = "Profile API";
-    response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
-};
-
-/// JWTProfileAPI: ProfileAPI with simplejwt's JWTAuthentication.
-struct jwt_profile_api : api_view<authentication<jwt::jwt_auth>, permissions<is_authenticated>> {
-    static constexpr std::string_view name = "JWT Profile API";
-    response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
-};
-
-/// AnyAuthProfileAPI: Token first, then JWT, then session (the first names the challenge).
-struct any_profile_api
-    : api_view<authentication<token_auth, jwt::jwt_auth, site::session_auth>, permissions<is_authenticated>> {
-    static constexpr std::string_view name = "Any Auth Profile API";
-    response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
-};
-
-/// The reference's SIMPLE_JWT: 5-minute access and 1-day refresh tokens, rotated, the
-/// old refresh token blacklisted.
-inline jwt::settings simple_jwt() {
-    jwt::settings cfg;
-    cfg.access_token_lifetime = std::chrono::minutes(5);
-    cfg.refresh_token_lifetime = std::chrono::hours(24);
-    cfg.rotate_refresh_tokens = true;
-    cfg.blacklist_after_rotation = true;
-    return cfg;
-}
-
-/// simplejwt's views with the reference's DEFAULT_PARSER_CLASSES (JSON and form).
-using jwt_parsers = parsers<json_parser, form_parser>;
-
-struct basic_profile_api : api_view<authentication<basic_auth>, permissions<is_authenticated>> {
-    static constexpr std::string_view name = "Basic Profile API";
-    response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
-};
-
-struct admin_api : api_view<authentication<token_auth>, permissions<is_admin_user>> {
-    static constexpr std::string_view name = "Admin API";
-    response get(request& req) { return json({{"admin", req.user().username}}); }
-};
-
-/// Anyone may read; only an authenticated user may write.
-struct notes_api : api_view<authentication<token_auth, site::session_auth>, permissions<is_authenticated_or_read_only>> {
-    static constexpr std::string_view name = "Notes API";
-    response get(request&) { return json({{"notes", json_array({})}}); }
-    response post(request& req) {
-        static const boost::json::value empty = "";
-        auto it = req.data().find("text");
-        return json({{"created", it == req.data().end() ? empty : it->value()}}, http::status::created);
-    }
-};
-
-/// DRF's anonymous and per-user rates (settings "anon" and "user": 3 and 5 a minute).
-struct throttled_api : api_view<authentication<token_auth>, permissions<allow_any>, throttles<anon_rate<>, user_rate<>>> {
-    static constexpr std::string_view name = "Throttled API";
-    response get(request&) { return json({{"ok", true}}); }
-};
-
-/// The JWT page's profile: the access token from its cookie.
-struct cookie_profile_api : api_view<authentication<cookie_auth>, permissions<is_authenticated>> {
-    static constexpr std::string_view name = "Cookie Profile API";
-    response get(request& req) { return json({{"username", req.user().username}, {"email", req.user().email}}); }
-};
-
-/// The JWT page's notes: a write needs the access cookie and the CSRF token.
-struct cookie_notes_api : api_view<authentication<cookie_auth>, permissions<is_authenticated>> {
-    static constexpr std::string_view name = "Cookie Notes API";
-    response post(request& req) {
-        static const boost::json::value empty = "";
-        auto it = req.data().find("text");
-        return json({{"created", it == req.data().end() ? empty : it->value()}, {"by", req.user().username}},
-                    http::status::created);
-    }
-};
-
-/// Staff switch a user's account on or off; a switched-off user's credentials stop working.
-struct user_active_api : api_view<authentication<token_auth>, permissions<is_admin_user>> {
-    static constexpr std::string_view name = "User Active API";
-    using requires_services = services<users_tag>;
-
-    template <class Ctx>
-    response put(request& req, Ctx& ctx) {
-        auto& users = ctx.template get<users_tag>();
-        std::error_code ec;
-        auto found = users.find_user_by_username(req.param("username"), ec);
-        if (ec) raise_store_failure(ec);   // 503 while the database is away
-        if (!found) return response{http::status::not_found, errors::not_found().render()};
-        field_errors errs;
-        auto active = boolean_field(req.data(), "active", errs);
-        if (errs) return errs.response();
-        user u = *found;
-        u.is_active = *active;
-        if ((ec = users.update_user(u))) raise_store_failure(ec);
-        if (!u.is_active) users.delete_user_sessions(u.id, {}, ec);   // switched off: sessions end at once
-        if (ec) raise_store_failure(ec);
-        return json({{"username", u.username}, {"active", u.is_active}});
-    }
-};
-
-struct options {
-    std::string address = "127.0.0.1";
-    std::uint16_t port = 8000;
-    std::string db;      // --db, else WARDEN_DATABASE_URL, else reference_site.db
-    std::string redis;   // --redis, else WARDEN_REDIS_URL, else none (the database counts)
-    std::string jwt_key = "reference-jwt-signing-key-0123456789abcdef";
-    unsigned threads = 0;
-    std::string tls_cert, tls_key;
-    std::string jwt_private_key;                 // a PEM file: signs with RS256, ES256 or EdDSA
-    std::vector<std::string> jwt_verify_keys;    // PEM files: published and verifying too (rotation)
-    std::int64_t jwt_access_lifetime = 300;      // seconds
-    std::vector<std::string> cors_origins;
-    std::string static_dir = WARDEN_REFERENCE_SITE_STATIC;
-};
 
 constexpr const char* usage =
     "usage: reference_site [--address A] [--port P] [--db PATH|postgresql://USER@HOST:PORT/DBNAME]\n"
     "                      [--redis redis://HOST:PORT/N] [--jwt-key KEY] [--threads N]\n"
+    "                      [--django-db PATH|postgresql://... [--django-secret-key KEY]]\n"
     "                      [--tls-cert PEM --tls-key PEM]\n"
     "                      [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]\n"
     "                      [--cors-origin ORIGIN]... [--static-dir DIR]\n";
@@ -195,6 +62,8 @@ options parse(int argc, char** argv) {
         else if (a == "--port") o.port = parse_number<std::uint16_t>(a, value(), 1, 65535);
         else if (a == "--db") o.db = value();
         else if (a == "--redis") o.redis = value();
+        else if (a == "--django-db") o.django_db = value();
+        else if (a == "--django-secret-key") o.django_secret_key = value();
         else if (a == "--jwt-key") o.jwt_key = value();
         else if (a == "--threads") o.threads = parse_number<unsigned>(a, value(), 1, 256);
         else if (a == "--tls-cert") o.tls_cert = value();
@@ -211,6 +80,8 @@ options parse(int argc, char** argv) {
     if (o.jwt_key.empty()) throw std::invalid_argument("--jwt-key must not be empty");
     if (o.tls_cert.empty() != o.tls_key.empty()) throw std::invalid_argument("--tls-cert and --tls-key go together");
     if (!o.redis.empty() && !redis_store::is_url(o.redis)) throw std::invalid_argument("--redis: expected redis://HOST:PORT/N");
+    if (!o.django_db.empty() && !o.db.empty()) throw std::invalid_argument("--db and --django-db exclude each other");
+    if (!o.django_secret_key.empty() && o.django_db.empty()) throw std::invalid_argument("--django-secret-key needs --django-db");
     return o;
 }
 
@@ -241,100 +112,6 @@ jwt::key_service jwt_keys(const options& o) {
     return jwt::key_service::from_keys(cfg, load(o.jwt_private_key), std::move(published));
 }
 
-// alice, bob (staff), carol, dave (inactive): ids 1-4, as the DRF reference seeds them.
-// One atomic batch: of several instances starting at once over an empty database,
-// exactly one seeds, and the others find the users there.
-template <class Db>
-void seed(Db& db, const settings& s) {
-    if (!db.list_users().empty()) return;
-    crypto::password_policy policy;
-    policy.iterations = s.password.iterations;
-    std::vector<user> demo;
-    for (auto [name, staff, active] : {std::tuple{"alice", false, true}, std::tuple{"bob", true, true},
-                                       std::tuple{"carol", false, true}, std::tuple{"dave", false, false}}) {
-        user u;
-        u.username = name;
-        u.email = std::string(name) + "@example.com";
-        u.is_staff = staff;
-        u.is_active = active;
-        u.date_joined = warden::clock{}.now_seconds();
-        if (auto ec = crypto::make_password(std::string(name) + "-pass", u.password, policy)) throw std::system_error(ec);
-        demo.push_back(std::move(u));
-    }
-    if (auto ec = db.create_users(demo); ec && ec != store_errc::duplicate) throw std::system_error(ec, "seeding the users");
-}
-
-// Serves the site over `stores` (the first store providing a service serves it: a
-// Redis store listed first keeps the throttle counters, the database the rest).
-template <class... Stores>
-int serve_site(const options& opt, const settings& s, const std::string& where, Stores&... stores) {
-    static_files assets{opt.static_dir};
-    auto web = app<defaults<parsers<json_parser, form_parser>, authentication<session_auth>>,
-                   route<"/api/dashboard/", dashboard_api>,
-                   route<"/api/profile/", profile_api>,
-                   route<"/api/jwt/profile/", jwt_profile_api>,
-                   route<"/api/any/profile/", any_profile_api>,
-                   route<"/api/basic/profile/", basic_profile_api>,
-                   route<"/api/admin/", admin_api>,
-                   route<"/api/admin/users/<str:username>/active/", user_active_api>,
-                   route<"/api/notes/", notes_api>,
-                   route<"/api/throttled/", throttled_api>,
-                   route<"/api/login/", basic_login_view<parsers<json_parser, form_parser>>>,
-                   route<"/api/logout/", logout_view>,
-                   route<"/api/token-auth/", obtain_auth_token>,
-                   route<"/api/token-auth/logout/", logout_token>,
-                   route<"/api/token-auth/logout-all/", logout_all>,
-                   route<"/api/token/", jwt::basic_token_obtain_pair<jwt_parsers>>,
-                   route<"/api/token/refresh/", jwt::basic_token_refresh<jwt_parsers>>,
-                   route<"/api/token/verify/", jwt::basic_token_verify<jwt_parsers>>,
-                   route<"/api/token/blacklist/", jwt::basic_token_blacklist<jwt_parsers>>,
-                   // What a browser needs (docs/browser.md).
-                   route<"/", static_file<"index.html">>,
-                   route<"/jwt/", static_file<"jwt.html">>,
-                   route<"/static/<path:name>", static_directory>,
-                   route<"/api-auth/login/", basic_login_page<origin_check>>,
-                   route<"/api-auth/logout/", basic_logout_page<origin_check>>,
-                   route<"/.well-known/jwks.json", jwt::jwks_view>,
-                   route<"/api/token/cookie/", jwt::cookie_token_obtain>,
-                   route<"/api/token/cookie/refresh/", jwt::basic_cookie_token_refresh<origin_check>>,
-                   route<"/api/token/cookie/logout/", jwt::basic_cookie_logout<origin_check>>,
-                   route<"/api/cookie/profile/", cookie_profile_api>,
-                   route<"/api/cookie/notes/", cookie_notes_api>>(
-        stores..., s, jwt_keys(opt), assets);
-
-    server_options so;
-    so.address = opt.address;
-    so.port = opt.port;
-    so.threads = opt.threads;
-    if (!opt.tls_cert.empty()) so.tls = tls_options{opt.tls_cert, opt.tls_key};
-    std::string base = (so.tls ? "https://" : "http://") + opt.address + ":" + std::to_string(opt.port);
-    std::cout << "warden reference site on " << base << " (" << where << ")\n"
-              << "users: alice/alice-pass, bob/bob-pass (staff), carol/carol-pass, dave/dave-pass (inactive)\n"
-              << "try:\n"
-              << "  curl -s " << base << "/api/notes/\n"
-              << "  curl -s -X POST " << base << "/api/token-auth/ -H 'Content-Type: application/json' "
-              << "-d '{\"username\":\"alice\",\"password\":\"alice-pass\"}'\n"
-              << "  curl -s " << base << "/api/profile/ -H 'Authorization: Token KEY'\n"
-              << "  curl -s " << base << "/api/basic/profile/ -u alice:alice-pass\n"
-              << "  curl -s " << base << "/api/admin/ -H 'Authorization: Token KEY_OF_BOB'\n"
-              << "  curl -s -X POST " << base << "/api/token-auth/logout/ -H 'Authorization: Token KEY'\n"
-              << "in a browser: " << base << "/ (session), " << base << "/jwt/ (JWT in cookies), " << base
-              << "/api-auth/login/\n"
-              << "stop with Ctrl-C\n"
-              << std::flush;
-    // The access log goes to stderr from a writer thread: no write(2) on the I/O threads.
-    return serve(web, so, buffered_log{stderr});
-}
-
-// Opens the database the options name and, with --redis, the counter store.
-template <class Db>
-int run(const options& opt, const settings& s, Db& db, const std::string& where) {
-    seed(db, s);
-    if (opt.redis.empty()) return serve_site(opt, s, where, db);
-    redis_store counters{opt.redis};
-    return serve_site(opt, s, where + ", throttle counts in " + counters.where(), counters, db);
-}
-
 } // namespace site
 
 int main(int argc, char** argv) {
@@ -362,17 +139,32 @@ int main(int argc, char** argv) {
     }
     s.cors.allow_credentials = true;
     s.cors.urls_regex = "^/api/.*$";
-    if (opt.db.empty()) opt.db = s.database_url.empty() ? "reference_site.db" : s.database_url;
     if (opt.redis.empty()) opt.redis = s.redis_url;
-    try {
-        if (postgres_store::is_url(opt.db)) {
-            postgres_store db{opt.db};
-            return site::run(opt, s, db, "database " + db.where());
+    if (!opt.django_db.empty()) {
+        try {
+            // The Django site's settings under their Django names; Debian 12's Django (3.2)
+            // hashes passwords with 260,000 iterations unless DJANGO_VERSION says otherwise.
+            auto dj = django::site_settings::from_env(opt.django_secret_key);
+            if (std::getenv("DJANGO_VERSION") == nullptr) dj.app.password.iterations = django::pbkdf2_iterations_of("3.2");
+            s.secret_key = dj.app.secret_key;
+            s.secret_key_fallbacks = dj.app.secret_key_fallbacks;
+            s.session = dj.app.session;
+            s.csrf.cookie_name = dj.app.csrf.cookie_name;
+            s.password = dj.app.password;
+            if (postgres_store::is_url(opt.django_db)) return site::serve_django_postgres(opt, s, dj.site);
+            return site::serve_django_sqlite(opt, s, dj.site);
+        } catch (const std::exception& e) {
+            std::cerr << "reference_site: " << e.what() << "\n";
+            return 1;
         }
-        sqlite_store db{opt.db};
-        return site::run(opt, s, db, "database " + opt.db);
+    }
+    if (opt.db.empty()) opt.db = s.database_url.empty() ? "reference_site.db" : s.database_url;
+    try {
+        if (postgres_store::is_url(opt.db)) return site::serve_postgres(opt, s);
+        return site::serve_sqlite(opt, s);
     } catch (const std::exception& e) {
         std::cerr << "reference_site: " << e.what() << "\n";
         return 1;
     }
 }
+

@@ -29,6 +29,8 @@ with the same Django SECRET_KEY and simplejwt signing key (random per run). Chec
      password logs in on warden.
   f. a user deactivated in Django (ORM) is refused by warden at once (token and session).
   g. an account switched on or off by a staff user on one side is seen on the other.
+  h. (with --warden-cli) `warden --django-db DB token create NAME [--reset]` is DRF's
+     drf_create_token: the existing key, a new one with --reset.
 The ORM runs in a subprocess of /usr/bin/python3 (DJANGO_SETTINGS_MODULE=
 warden_drf.settings over the same database).
 
@@ -237,8 +239,9 @@ class Checks:
 
 
 class Context:
-    def __init__(self, checks, drf, warden, tokens, orm):
+    def __init__(self, checks, drf, warden, tokens, orm, db=None, secret_key=None, cli=None):
         self.checks, self.drf, self.warden, self.tokens, self.orm = checks, drf, warden, tokens, orm
+        self.db, self.secret_key, self.cli = db, secret_key, cli
 
     def login(self, site, name, password=None, check=True):
         """A session login on `site` (POST /api/login/); returns the jar (sessionid, csrftoken)."""
@@ -434,6 +437,36 @@ def check_admin_switch(c):
                 warden.get("/api/profile/", headers=dave), 401, detail="User inactive or deleted.")
 
 
+def check_cli(c):
+    """h. The warden command over the Django database: DRF's drf_create_token."""
+    ck, drf, warden = c.checks, c.drf, c.warden
+    if not c.cli:
+        print("     (skipped: no --warden-cli given)", flush=True)
+        return
+    base = [c.cli, "--django-db", c.db, "--django-secret-key", c.secret_key]
+
+    def cli(*argv):
+        r = subprocess.run(base + list(argv), capture_output=True, text=True, timeout=120)
+        return r.returncode, r.stdout.strip(), r.stderr.strip()
+
+    alice = c.tokens["alice"]
+    code, out, err = cli("token", "create", "alice")
+    ck.check("h. `warden --django-db DB token create alice` prints alice's existing DRF key (drf_create_token)",
+             code == 0 and out == "Generated token %s for user alice" % alice,
+             "exit %s, stdout %r, stderr %r" % (code, out, err))
+    code, out, err = cli("token", "create", "alice", "--reset")
+    fresh = out.split()[2] if code == 0 and len(out.split()) == 6 else ""
+    ck.require("h. `token create alice --reset` replaces her key (drf_create_token -r)",
+               code == 0 and len(fresh) == 40 and fresh != alice, "exit %s, stdout %r, stderr %r" % (code, out, err))
+    ck.response("h. the new key works on DRF", drf.get("/api/profile/", headers=token_header(fresh)), 200,
+                username="alice")
+    ck.response("h. the replaced key is refused by warden",
+                warden.get("/api/profile/", headers=token_header(alice)), 401, detail="Invalid token.")
+    code, out, err = cli("token", "create", "nobody")
+    ck.check("h. `token create` for an unknown user fails with a message (exit 1)",
+             code == 1 and "nobody" in err, "exit %s, stderr %r" % (code, err))
+
+
 GROUPS = [
     ("a. DRF tokens", check_tokens),
     ("b. sessions and CSRF", check_sessions),
@@ -442,6 +475,7 @@ GROUPS = [
     ("e. a password changed in Django", check_password_change),
     ("f. a user deactivated in Django", check_deactivation),
     ("g. accounts switched on and off by staff", check_admin_switch),
+    ("h. the warden command", check_cli),
 ]
 
 
@@ -591,7 +625,8 @@ def run(args, workdir, db, servers):
     checks = Checks()
     context = Context(checks, Site("DRF", drf_port, args.request_timeout),
                       Site("warden", warden_port, args.request_timeout), tokens,
-                      make_orm(drf_env(db, secret_key, jwt_key), args.request_timeout * 4))
+                      make_orm(drf_env(db, secret_key, jwt_key), args.request_timeout * 4),
+                      db=db, secret_key=secret_key, cli=None if args.candidate_drf else args.warden_cli)
     for title, group in GROUPS:
         if args.only and not any(title.startswith(o + ".") for o in args.only):
             continue
@@ -627,7 +662,8 @@ def main(argv=None):
     p.add_argument("--site-arg", action="append", default=[], metavar="ARG",
                    help="one more argument for reference_site (repeatable)")
     p.add_argument("--only", action="append", default=[], metavar="LETTER",
-                   help="run only this group of checks (a-g; repeatable)")
+                   help="run only this group of checks (a-h; repeatable)")
+    p.add_argument("--warden-cli", metavar="PATH", help="the warden command, for group h (token create)")
     p.add_argument("--start-timeout", type=float, default=120, help="seconds for each server to answer")
     p.add_argument("--request-timeout", type=float, default=30, help="seconds per request")
     p.add_argument("--timeout", type=float, default=540, help="seconds for the whole run")

@@ -5,13 +5,19 @@
 #include "jwt_commands.hpp"
 #include "user_commands.hpp"
 
+#include <warden/app/django_settings.hpp>
 #include <warden/core/settings.hpp>
+#include <warden/store/django/postgres_store.hpp>
+#include <warden/store/django/sqlite_store.hpp>
 #include <warden/store/postgres_store.hpp>
 #include <warden/store/redis_store.hpp>
 #include <warden/store/sqlite_store.hpp>
 
 #include <cstdlib>
 #include <exception>
+#include <initializer_list>
+#include <set>
+#include <type_traits>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -19,9 +25,11 @@
 namespace {
 
 constexpr const char* usage = R"(usage: warden [--db PATH|postgresql://...] [--redis redis://...] COMMAND ...
+       warden --django-db PATH|postgresql://... [--django-secret-key KEY] COMMAND ...
 
 Administers a warden database, SQLite or PostgreSQL (default: $WARDEN_DATABASE_URL,
-else $WARDEN_DB, else warden.db), and works with JSON Web Tokens.
+else $WARDEN_DB, else warden.db), or with --django-db a Django site's own database
+(docs/django.md), and works with JSON Web Tokens.
 
 Users and tokens:
   warden user create NAME --email EMAIL [--staff] [--superuser] [--password-stdin]
@@ -33,7 +41,9 @@ Users and tokens:
         Set a password (prompted with echo off unless --password-stdin).
   warden token create NAME [--reset]
         Print "Generated token KEY for user NAME". The key is shown once: only its
-        digest is stored. --reset first revokes the user's other tokens.
+        digest is stored. --reset first revokes the user's other tokens. With
+        --django-db it is DRF's drf_create_token: the user's one key (stored in clear,
+        as DRF does), made if missing; --reset (its -r) replaces it.
   warden token revoke KEY
         Revoke one token.
   warden throttle purge [--idle SECONDS]
@@ -59,14 +69,34 @@ JSON Web Tokens (KEY is --alg ALG with one of --secret TEXT, --secret-b64url K,
 Options:
   --db PATH|URL     the database: a SQLite file, or postgresql://USER@HOST:PORT/DBNAME
                     (a password in the URL, or PGPASSWORD; never printed)
+  --django-db PATH|URL
+                    a Django site's database instead (its auth_user, authtoken_token,
+                    django_session and simplejwt tables; nothing is created)
+  --django-secret-key KEY
+                    the Django site's SECRET_KEY (default: $DJANGO_SECRET_KEY); the
+                    other DJANGO_* variables of docs/django.md apply too
   --redis URL       redis://HOST:PORT/N, the throttle counters (throttle purge)
   --help            this text
 )";
 
-// Opens the database `--db` (else $WARDEN_DATABASE_URL, $WARDEN_DB, warden.db) names and
-// runs `f` on it: the commands are written once for both kinds.
+// Opens the database `--db` (else $WARDEN_DATABASE_URL, $WARDEN_DB, warden.db), or the
+// Django site's of `--django-db`, and runs `f` on it: the commands are written once for
+// every kind. In the Django mode the settings are the Django site's (its secret key, its
+// password hasher's work factor).
 template <class F>
-int with_db(const warden::cli::args& a, const warden::settings& s, F&& f) {
+int with_db(const warden::cli::args& a, warden::settings s, F&& f) {
+    if (auto dj = a.option("django-db")) {
+        if (a.option("db")) throw warden::cli::usage_error("--db and --django-db exclude each other");
+        auto site = warden::django::site_settings::from_env(a.option("django-secret-key").value_or(""));
+        s = site.app;
+        if (warden::postgres_store::is_url(*dj)) {
+            warden::django::postgres_store db{*dj, {site.site}};
+            return f(db, s);
+        }
+        warden::django::sqlite_store db{*dj, {site.site}};
+        return f(db, s);
+    }
+    if (a.option("django-secret-key")) throw warden::cli::usage_error("--django-secret-key needs --django-db");
     std::string where;
     if (auto db = a.option("db")) where = *db;
     else if (!s.database_url.empty()) where = s.database_url;
@@ -74,10 +104,17 @@ int with_db(const warden::cli::args& a, const warden::settings& s, F&& f) {
     else where = "warden.db";
     if (warden::postgres_store::is_url(where)) {
         warden::postgres_store db{where};
-        return f(db);
+        return f(db, s);
     }
     warden::sqlite_store db{where};
-    return f(db);
+    return f(db, s);
+}
+
+// The options every database command takes, with its own.
+std::set<std::string_view> db_options(std::initializer_list<std::string_view> own = {}) {
+    std::set<std::string_view> out{"db", "django-db", "django-secret-key"};
+    out.insert(own.begin(), own.end());
+    return out;
 }
 
 int run(std::vector<std::string_view> argv) {
@@ -95,24 +132,24 @@ int run(std::vector<std::string_view> argv) {
     auto settings = warden::settings::from_env();
 
     if (group == "user" && command == "create") {
-        args a(rest, {"staff", "superuser", "password-stdin"}, {"db", "email"});
-        return with_db(a, settings, [&](auto& db) { return user_create(a, db, settings); });
+        args a(rest, {"staff", "superuser", "password-stdin"}, db_options({"email"}));
+        return with_db(a, settings, [&](auto& db, const auto& s) { return user_create(a, db, s); });
     }
     if (group == "user" && command == "set-active") {
-        args a(rest, {}, {"db"});
-        return with_db(a, settings, [&](auto& db) { return user_set_active(a, db); });
+        args a(rest, {}, db_options());
+        return with_db(a, settings, [&](auto& db, const auto&) { return user_set_active(a, db); });
     }
     if (group == "user" && command == "set-password") {
-        args a(rest, {"password-stdin"}, {"db"});
-        return with_db(a, settings, [&](auto& db) { return user_set_password(a, db, settings); });
+        args a(rest, {"password-stdin"}, db_options());
+        return with_db(a, settings, [&](auto& db, const auto& s) { return user_set_password(a, db, s); });
     }
     if (group == "token" && command == "create") {
-        args a(rest, {"reset"}, {"db"});
-        return with_db(a, settings, [&](auto& db) { return token_create(a, db, settings); });
+        args a(rest, {"reset"}, db_options());
+        return with_db(a, settings, [&](auto& db, const auto& s) { return token_create(a, db, s); });
     }
     if (group == "token" && command == "revoke") {
-        args a(rest, {}, {"db"});
-        return with_db(a, settings, [&](auto& db) { return token_revoke(a, db); });
+        args a(rest, {}, db_options());
+        return with_db(a, settings, [&](auto& db, const auto&) { return token_revoke(a, db); });
     }
     if (group == "throttle" && command == "purge") {
         args a(rest, {}, {"db", "redis", "idle"});
@@ -122,7 +159,11 @@ int run(std::vector<std::string_view> argv) {
             warden::redis_store counters{redis};
             return throttle_purge(a, counters);
         }
-        return with_db(a, settings, [&](auto& db) { return throttle_purge(a, db); });
+        return with_db(a, settings, [&](auto& db, const auto&) {
+            // (Not reached for a Django database: this command does not take --django-db.)
+            if constexpr (warden::throttle_store<std::remove_reference_t<decltype(db)>>) return throttle_purge(a, db);
+            else return 2;
+        });
     }
     if (group == "jwt" && command == "verify")
         return jwt_verify(args(rest, {"allow-short-key"}, {"alg", "secret", "secret-b64url", "key", "now", "leeway",
@@ -139,8 +180,9 @@ int run(std::vector<std::string_view> argv) {
 
 int main(int argc, char** argv) {
     std::vector<std::string_view> args(argv + 1, argv + argc);
-    // Global --db and --redis before the command are moved after it, so both spellings work.
-    while (args.size() >= 2 && (args[0] == "--db" || args[0] == "--redis")) {
+    // Global options before the command are moved after it, so both spellings work.
+    while (args.size() >= 2 &&
+           (args[0] == "--db" || args[0] == "--redis" || args[0] == "--django-db" || args[0] == "--django-secret-key")) {
         auto flag = args[0], value = args[1];
         args.erase(args.begin(), args.begin() + 2);
         args.push_back(flag);
