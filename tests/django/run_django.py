@@ -30,7 +30,8 @@ with the same Django SECRET_KEY and simplejwt signing key (random per run). Chec
   f. a user deactivated in Django (ORM) is refused by warden at once (token and session).
   g. an account switched on or off by a staff user on one side is seen on the other.
   h. (with --warden-cli) `warden --django-db DB token create NAME [--reset]` is DRF's
-     drf_create_token: the existing key, a new one with --reset.
+     drf_create_token: the existing key, a new one with --reset; `jwt verify` checks a
+     simplejwt token with the site's key.
 The ORM runs in a subprocess of /usr/bin/python3 (DJANGO_SETTINGS_MODULE=
 warden_drf.settings over the same database).
 
@@ -239,9 +240,9 @@ class Checks:
 
 
 class Context:
-    def __init__(self, checks, drf, warden, tokens, orm, db=None, secret_key=None, cli=None):
+    def __init__(self, checks, drf, warden, tokens, orm, db=None, secret_key=None, cli=None, jwt_key=None):
         self.checks, self.drf, self.warden, self.tokens, self.orm = checks, drf, warden, tokens, orm
-        self.db, self.secret_key, self.cli = db, secret_key, cli
+        self.db, self.secret_key, self.cli, self.jwt_key = db, secret_key, cli, jwt_key
 
     def login(self, site, name, password=None, check=True):
         """A session login on `site` (POST /api/login/); returns the jar (sessionid, csrftoken)."""
@@ -465,6 +466,19 @@ def check_cli(c):
     code, out, err = cli("token", "create", "nobody")
     ck.check("h. `token create` for an unknown user fails with a message (exit 1)",
              code == 1 and "nobody" in err, "exit %s, stderr %r" % (code, err))
+    # simplejwt's tokens with the site's key: SIMPLE_JWT_SIGNING_KEY (the DRF site's
+    # SIGNING_KEY is the run's JWT key).
+    pair = drf.post("/api/token/", {"username": "bob", "password": PASSWORDS["bob"]})
+    access = pair.get("access") or ""
+    r = subprocess.run(base + ["jwt", "verify", "--token-type", "access", access], capture_output=True, text=True,
+                       timeout=120, env=dict(os.environ, SIMPLE_JWT_SIGNING_KEY=c.jwt_key))
+    ck.check("h. `warden --django-db DB jwt verify` checks a simplejwt access token with SIMPLE_JWT_SIGNING_KEY",
+             r.returncode == 0 and '"token_type":"access"' in r.stdout,
+             "exit %s, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr))
+    r = subprocess.run(base + ["jwt", "verify", access], capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, SIMPLE_JWT_SIGNING_KEY="not-the-site-key-0123456789abcdef"))
+    ck.check("h. ... and refuses it under another key (exit 1)", r.returncode == 1,
+             "exit %s, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr))
 
 
 GROUPS = [
@@ -626,7 +640,8 @@ def run(args, workdir, db, servers):
     context = Context(checks, Site("DRF", drf_port, args.request_timeout),
                       Site("warden", warden_port, args.request_timeout), tokens,
                       make_orm(drf_env(db, secret_key, jwt_key), args.request_timeout * 4),
-                      db=db, secret_key=secret_key, cli=None if args.candidate_drf else args.warden_cli)
+                      db=db, secret_key=secret_key, cli=None if args.candidate_drf else args.warden_cli,
+                      jwt_key=jwt_key)
     for title, group in GROUPS:
         if args.only and not any(title.startswith(o + ".") for o in args.only):
             continue

@@ -53,7 +53,9 @@ Users and tokens:
 
 JSON Web Tokens (KEY is --alg ALG with one of --secret TEXT, --secret-b64url K,
 --key FILE (PEM public or private key, JWK, or for verifying a JWK Set);
---allow-short-key accepts HMAC secrets shorter than the hash; TOKEN - reads stdin):
+--allow-short-key accepts HMAC secrets shorter than the hash; TOKEN - reads stdin;
+with --django-db or --django-secret-key and no key given: simplejwt's, HS256 with
+$SIMPLE_JWT_SIGNING_KEY, else the Django site's SECRET_KEY):
   warden jwt verify KEY [--now EPOCH] [--leeway S] [--token-type access|refresh|sliding]
         [--require CLAIM]... [--audience A]... [--issuer I] TOKEN
         Verify signature and claims (exp required); print the claims as JSON.
@@ -117,6 +119,20 @@ std::set<std::string_view> db_options(std::initializer_list<std::string_view> ow
     return out;
 }
 
+// The JWT commands' arguments. Beside a Django site (--django-db or --django-secret-key)
+// a command given no key takes simplejwt's: HS256 with SIMPLE_JWT_SIGNING_KEY, else the
+// site's SECRET_KEY (simplejwt's default); `key` holds it while the arguments are used.
+warden::cli::args jwt_args(std::vector<std::string_view> rest, const std::set<std::string_view>& flags,
+                           std::set<std::string_view> options, std::string& key) {
+    options.insert({"django-db", "django-secret-key"});
+    warden::cli::args a(rest, flags, options);
+    if (!a.option("django-db") && !a.option("django-secret-key")) return a;
+    key = warden::django::site_settings::from_env(a.option("django-secret-key").value_or("")).jwt.signing_key;
+    if (!a.option("alg")) rest.insert(rest.end(), {"--alg", "HS256"});
+    if (!a.option("secret") && !a.option("secret-b64url") && !a.option("key")) rest.insert(rest.end(), {"--secret", key});
+    return warden::cli::args(rest, flags, options);
+}
+
 int run(std::vector<std::string_view> argv) {
     using namespace warden::cli;
     if (argv.empty() || argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
@@ -165,13 +181,17 @@ int run(std::vector<std::string_view> argv) {
             else return 2;
         });
     }
+    std::string django_key;
     if (group == "jwt" && command == "verify")
-        return jwt_verify(args(rest, {"allow-short-key"}, {"alg", "secret", "secret-b64url", "key", "now", "leeway",
-                                                           "token-type", "require", "audience", "issuer"}));
+        return jwt_verify(jwt_args(rest, {"allow-short-key"},
+                                   {"alg", "secret", "secret-b64url", "key", "now", "leeway", "token-type", "require",
+                                    "audience", "issuer"},
+                                   django_key));
     if (group == "jws" && command == "verify")
-        return jws_verify(args(rest, {"allow-short-key"}, {"alg", "secret", "secret-b64url", "key"}));
+        return jws_verify(jwt_args(rest, {"allow-short-key"}, {"alg", "secret", "secret-b64url", "key"}, django_key));
     if (group == "jwt" && command == "sign")
-        return jwt_sign(args(rest, {"allow-short-key"}, {"alg", "secret", "secret-b64url", "key", "kid", "now", "exp-in"}));
+        return jwt_sign(jwt_args(rest, {"allow-short-key"}, {"alg", "secret", "secret-b64url", "key", "kid", "now", "exp-in"},
+                                 django_key));
     if (group == "jwt" && command == "decode") return jwt_decode(args(rest, {}, {}));
     throw usage_error("unknown command '" + std::string(group) + (command.empty() ? "" : " ") + std::string(command) + "'");
 }

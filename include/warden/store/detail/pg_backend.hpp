@@ -66,6 +66,9 @@ inline std::string describe(const std::string& url) {
     return out;
 }
 
+/// A user from its columns read from `first` on: id, username, email, password,
+/// is_active, is_staff, is_superuser, date_joined and last_login as seconds (NULL: 0).
+/// Both PostgreSQL schemas (warden's, Django's) select them in this order.
 inline user read_user(const row_reader& q, int first) {
     user u;
     u.id = q.int64(first);
@@ -75,7 +78,7 @@ inline user read_user(const row_reader& q, int first) {
     u.is_active = q.boolean(first + 4);
     u.is_staff = q.boolean(first + 5);
     u.is_superuser = q.boolean(first + 6);
-    u.date_joined = q.int64(first + 7);
+    u.date_joined = q.is_null(first + 7) ? 0 : q.int64(first + 7);
     u.last_login = q.is_null(first + 8) ? 0 : q.int64(first + 8);
     return u;
 }

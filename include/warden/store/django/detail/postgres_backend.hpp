@@ -177,18 +177,10 @@ inline std::vector<std::string> postgres_sql(std::string_view users) {
     return with_user_table(text, users);
 }
 
-// The user columns of the queries above, from column `first` on.
+// The user columns of the queries above, from column `first` on: warden's nine, then
+// first_name and last_name.
 inline user read_postgres_user(const pg::row_reader& q, int first) {
-    user u;
-    u.id = q.int64(first);
-    u.username = std::string(q.text(first + 1));
-    u.email = std::string(q.text(first + 2));
-    u.password = std::string(q.text(first + 3));
-    u.is_active = q.boolean(first + 4);
-    u.is_staff = q.boolean(first + 5);
-    u.is_superuser = q.boolean(first + 6);
-    u.date_joined = q.is_null(first + 7) ? 0 : q.int64(first + 7);
-    u.last_login = q.is_null(first + 8) ? 0 : q.int64(first + 8);
+    user u = pg::read_user(q, first);
     u.first_name = std::string(q.text(first + 9));
     u.last_name = std::string(q.text(first + 10));
     return u;
