@@ -56,7 +56,7 @@ public:
 ///
 /// @code
 /// warden::memory_counter_store counters;
-/// warden::django_sqlite_store db{"db.sqlite3", {.secret_key = key}};
+/// warden::django::sqlite_store db{"db.sqlite3", {cfg.site}};   // cfg: warden::django::site_settings
 /// auto web = warden::app<...>(counters, db, settings);
 /// @endcode
 class memory_counter_store : public basic_store<detail::memory_counters> {
