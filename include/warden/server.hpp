@@ -18,6 +18,11 @@
 #include <warden/server/options.hpp>
 #include <warden/server/serve.hpp>
 #include <warden/server/server.hpp>
+// With WARDEN_SEPARATE_COMPILATION the server is declared without Asio: include
+// warden/server/tls.hpp yourself for make_tls_context (serving with server_options::tls
+// does not need it).
+#if !defined(WARDEN_SEPARATE_COMPILATION)
 #include <warden/server/tls.hpp>
+#endif
 
 #endif

@@ -1,5 +1,7 @@
-// Builds a small app and answers one request in-process: warden's headers, its CMake
-// target and its dependencies all resolve in a consuming project.
+// Builds a small app, answers one request in-process and starts and stops a server on
+// it: warden's headers, its CMake target, its build helpers (the server compiled
+// separately, the headers precompiled) and its dependencies all resolve in a consuming
+// project.
 #include <warden.hpp>
 #include <warden/test/client.hpp>
 
@@ -11,5 +13,11 @@ int main() {
     auto site = warden::app<warden::route<"/hello/", hello>>();
     warden::test::client c{site};
     auto r = c.get("/hello/");
-    return r.status() == 200 && r.body() == R"({"hello":"world"})" ? 0 : 1;
+    if (r.status() != 200 || r.body() != R"({"hello":"world"})") return 1;
+    warden::server srv{site, {.address = "127.0.0.1", .port = 0, .threads = 1}, warden::no_log{}};
+    srv.start();
+    bool listening = srv.port() != 0;
+    srv.stop();
+    srv.wait();
+    return listening ? 0 : 1;
 }

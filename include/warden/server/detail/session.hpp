@@ -15,6 +15,7 @@
 #include <warden/server/detail/byte_budget.hpp>
 #include <warden/server/detail/connection_set.hpp>
 #include <warden/server/detail/describe_exception.hpp>
+#include <warden/server/detail/erased.hpp>
 #include <warden/server/detail/framing.hpp>
 #include <warden/server/detail/work_queue.hpp>
 #include <warden/server/options.hpp>
@@ -88,14 +89,6 @@ struct server_env {
     work_queue* hashing_queue = nullptr;    // null: hashing routes run inline
     connection_set* connections = nullptr;  // null: not tracked (no graceful stop, no limit)
     byte_budget* budget = nullptr;          // null: bodies limited per connection only
-};
-
-// Apps that route a request once, before it is handled (warden::app): `App::plan(msg)`
-// says where the route runs (`work_kind`), and `handle` takes the plan back.
-template <class App>
-concept routes_once = requires(App& app, http_request& m, const route_plan& p, connection_info i, arena* a) {
-    { App::plan(m) } -> std::same_as<route_plan>;
-    { app.handle(m, p, i, a) } -> std::same_as<http_response>;
 };
 
 // Streams with a TLS layer (asio::ssl::stream): a handshake first, close_notify last.
@@ -312,7 +305,7 @@ private:
         state_ = state::handling;
         work_queue* queue = nullptr;
         if constexpr (routes_once<App>) {
-            plan_ = App::plan(parser_->get());
+            plan_ = env_->app->plan(parser_->get());
             switch (plan_.work) {
             case work_kind::inline_: break;
             case work_kind::blocking: queue = env_->blocking_queue; break;
