@@ -3,10 +3,10 @@
 
   report.py RESULTS_DIR DOC_FILE PLOT_DIR
 
-Reads RESULTS_DIR/{machine,dispatch,dispatch_callgrind,jwt,jwt_callgrind,e2e,compile_time}.json
+Reads RESULTS_DIR/{machine,dispatch,dispatch_callgrind,jwt,jwt_callgrind,e2e,compile_time,scale}.json
 (any may be missing), rewrites the part of DOC_FILE between the `<!-- results:begin -->`
-and `<!-- results:end -->` markers, and draws PLOT_DIR/dispatch_routes.png and
-PLOT_DIR/e2e_throughput.png with gnuplot.
+and `<!-- results:end -->` markers, and draws PLOT_DIR/dispatch_routes.png,
+PLOT_DIR/e2e_throughput.png and PLOT_DIR/scale_p99.png with gnuplot.
 """
 import json
 import os
@@ -68,6 +68,7 @@ dcg = load("dispatch_callgrind") or {}
 jcg = load("jwt_callgrind") or {}
 e2e = load("e2e")
 ct = load("compile_time")
+scale = load("scale")
 
 lines = []
 w = lines.append
@@ -270,6 +271,72 @@ head.append("Plots: [dispatch time against route count](benchmarks/dispatch_rout
 head.append("")
 lines = head + lines
 
+# --- memory and scale (scale.sh) --------------------------------------------------------
+SCALE_LABELS = {"reference_site": "reference_site (SQLite)", "bare_beast": "bare Beast (no auth): ceiling",
+                "drf": "DRF reference (gunicorn, 2 workers)"}
+if scale:
+    w = lines.append
+    w("### Memory and scale (benchmarks/scale.sh, %s)" % scale["date"])
+    w("")
+    mem = scale.get("memory", {})
+    if mem:
+        w("Resident memory per idle keep-alive connection: a fresh server (%d I/O threads) per line; a few warm-up "
+          "connections opened and kept open first (not counted), then N connections each answered once "
+          "(token-authenticated GET /api/profile/) and held open; the growth of the server's VmRSS "
+          "(/proc/PID/status) divided by the connections it still held after the settle pause. Kernel socket "
+          "buffers are not in VmRSS." % scale["server_threads"])
+        w("")
+        w("| server | connections opened | held | VmRSS before → after | KB per connection | ratio to bare Beast | 1-min load |")
+        w("|---|---:|---:|---:|---:|---:|---:|")
+        refused = []
+        for name in ("reference_site", "bare_beast"):
+            for n, r in sorted(mem.get(name, {}).items(), key=lambda kv: int(kv[0])):
+                kb, rb = r.get("kb_per_connection"), r.get("ratio_to_bare_beast")
+                w("| %s | {:,} | {:,} | {:,} → {:,} kB | %s | %s | %.1f |".format(
+                    int(n), r["held"], r["vmrss_before_kb"], r["vmrss_after_kb"]) % (
+                    SCALE_LABELS.get(name, name), "—" if kb is None else "%.2f" % kb,
+                    "—" if rb is None else "%.2f" % rb, r["load_avg_1min"]))
+                if r["held"] < r["asked"]:
+                    refused.append("%s held {:,} of {:,}, plus {:,} warm-up connections".format(
+                        r["held"], r["asked"], r["warmup_held"]) % name)
+        w("")
+        if refused:
+            w("Fewer held than opened (%s): reference_site refuses connections past "
+              "`server_options::max_connections` (8,192 by default, warm-up connections included; it has no "
+              "command-line flag for it), so its figure there is per held connection." % "; ".join(refused))
+            w("")
+    p99 = scale.get("p99", {})
+    ps = p99.get("servers", {})
+    if ps:
+        order = [n for n in ("reference_site", "drf", "bare_beast") if n in ps]
+        conc = sorted({p["connections"] for n in order for p in ps[n]})
+        at = {n: {p["connections"]: p for p in ps[n]} for n in order}
+        w("p99 latency against the number of connections: wrk --latency -t2 (-t1 at 1 connection), %d s per point, "
+          "%d round%s (%s), token-authenticated GET /api/profile/; wrk shares the 2 cores with the server. "
+          "Plot: [p99 latency against connections](benchmarks/scale_p99.png)." % (
+              p99["duration_s"], p99["rounds"], "" if p99["rounds"] == 1 else "s",
+              "single readings, noisy on this shared machine" if p99["rounds"] == 1 else "medians"))
+        w("")
+        w("| connections | " + " | ".join("%s p99 (p50; req/s)" % SCALE_LABELS.get(n, n) for n in order) +
+          (" | DRF p99 / reference_site p99 |" if "drf" in at and "reference_site" in at else " |"))
+        w("|---:|" + "---:|" * len(order) + ("---:|" if "drf" in at and "reference_site" in at else ""))
+        for c in conc:
+            cells = []
+            for n in order:
+                p = at[n].get(c)
+                cells.append("—" if p is None else "%.2f ms (%.2f; %.0f)%s" % (
+                    p["p99_ms"], p["p50_ms"], p["rps"], " ⚠ errors" if p["errors"] else ""))
+            row = "| %d | %s |" % (c, " | ".join(cells))
+            if "drf" in at and "reference_site" in at:
+                d, r = at["drf"].get(c), at["reference_site"].get(c)
+                row += " %s |" % ("—" if not d or not r or not r["p99_ms"] else "%.0f ×" % (d["p99_ms"] / r["p99_ms"]))
+            w(row)
+        w("")
+        errs = ["%s at %d: %s" % (n, p["connections"], "; ".join(p["errors"])) for n in order for p in ps[n] if p["errors"]]
+        if errs:
+            w("wrk reported: " + " — ".join(errs) + ".")
+            w("")
+
 # --- plots ----------------------------------------------------------------------------
 os.makedirs(plot_dir, exist_ok=True)
 routes = [(n, dispatch.get("dispatch_routes/%d" % n), dcg.get("dispatch_routes/%d" % n)) for n in (1, 10, 100, 1000)]
@@ -323,6 +390,35 @@ set grid ytics
 unset key
 plot '%s' using 1:3:xtic(2) with boxes, '' using 1:3:(sprintf('%%.0f', $3)) with labels offset 0,1
 """ % (os.path.join(plot_dir, "e2e_throughput.png"), e2e["wrk_threads"], e2e["connections"], dat)
+    subprocess.run(["gnuplot"], input=script.encode(), check=True)
+
+if scale and scale.get("p99", {}).get("servers"):
+    ps = scale["p99"]["servers"]
+    conc = sorted({p["connections"] for pts in ps.values() for p in pts})
+    plots = []
+    for name in ("reference_site", "drf", "bare_beast"):
+        if name not in ps:
+            continue
+        dat = os.path.join(res_dir, "scale_p99_%s.dat" % name)
+        with open(dat, "w") as f:
+            for p in ps[name]:
+                f.write("%d %.3f\n" % (p["connections"], p["p99_ms"]))
+        style = "lw 2 pt 7" if name != "bare_beast" else "lw 2 pt 5 dt 2"
+        plots.append("'%s' using 1:2 with linespoints %s title '%s'" % (dat, style, SCALE_LABELS[name]))
+    script = """
+set terminal pngcairo size 800,480 font 'DejaVu Sans,10' noenhanced
+set output '%s'
+set title 'p99 latency against connections, GET /api/profile/ with a token (wrk, %d s per point, 127.0.0.1)'
+set logscale xy
+set xrange [0.7:%g]
+set xtics (%s)
+set xlabel 'concurrent connections (wrk -c)'
+set ylabel 'p99 latency (ms, log scale)'
+set key top left
+set grid
+plot %s
+""" % (os.path.join(plot_dir, "scale_p99.png"), scale["p99"]["duration_s"], max(conc) * 1.5, ", ".join(str(c) for c in conc),
+       ", \\\n     ".join(plots))
     subprocess.run(["gnuplot"], input=script.encode(), check=True)
 
 # --- write the doc --------------------------------------------------------------------

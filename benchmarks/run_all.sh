@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Regenerates every figure of docs/benchmarks.md: builds the benchmarks (Release, in
 # build-bench), runs bench_dispatch and bench_jwt (repetitions, medians) and their
-# callgrind instruction counts, the end-to-end wrk runs (e2e.sh) and the compile-time
-# measurement (compile_time.sh), then rewrites the doc's tables and the PNG plots
+# callgrind instruction counts, the end-to-end wrk runs (e2e.sh), memory per connection and
+# p99 against concurrency (scale.sh) and the compile-time measurement (compile_time.sh),
+# then rewrites the doc's tables and the PNG plots
 # (report.py). Installs the Debian packages it needs when missing (run as root).
 #
 #   benchmarks/run_all.sh     (environment: BENCH_REPETITIONS=5, BENCH_MIN_TIME=0.2,
-#                              CALLGRIND_ITERATIONS=2000, SKIP_E2E=1, SKIP_COMPILE=1,
+#                              CALLGRIND_ITERATIONS=2000, SKIP_E2E=1, SKIP_SCALE=1, SKIP_COMPILE=1,
 #                              SKIP_BUILD=1 to use the binaries already built,
-#                              plus e2e.sh's and compile_time.sh's variables)
+#                              plus e2e.sh's, scale.sh's and compile_time.sh's variables)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export WARDEN_BENCH_BUILD=${WARDEN_BENCH_BUILD:-$ROOT/build-bench}
@@ -27,9 +28,10 @@ BENCH_PACKAGES=(libbenchmark-dev libcpp-jwt-dev nlohmann-json3-dev libjwt-dev pk
 ensure_packages "${WARDEN_BUILD_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
 
 mkdir -p "$OUT"
-# Results of steps skipped with SKIP_E2E/SKIP_COMPILE are kept from the previous run.
+# Results of steps skipped with SKIP_E2E/SKIP_SCALE/SKIP_COMPILE are kept from the previous run.
 rm -f "$OUT"/machine.json "$OUT"/dispatch*.json "$OUT"/jwt*.json "$OUT"/*.dat
 [ "${SKIP_E2E:-0}" = 1 ] || rm -f "$OUT/e2e.json"
+[ "${SKIP_SCALE:-0}" = 1 ] || rm -f "$OUT/scale.json"
 [ "${SKIP_COMPILE:-0}" = 1 ] || rm -f "$OUT/compile_time.json"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     WARDEN_BUILD=$BUILD configure -DWARDEN_BUILD_BENCHMARKS=ON -DWARDEN_BUILD_EXAMPLES=ON
@@ -118,10 +120,14 @@ valgrind --tool=callgrind --callgrind-out-file="$OUT/cg/jwt" "$BIN/bench_jwt" --
     >/dev/null 2>"$OUT/cg/jwt.log"
 callgrind_json "$OUT/cg/jwt" "$CG_N" "$OUT/jwt_callgrind.json" | tee -a "$OUT/jwt.txt"
 
-# --- end to end and compile time ----------------------------------------------------------
+# --- end to end, memory and scale, compile time ------------------------------------------
 if [ "${SKIP_E2E:-0}" != 1 ]; then
     echo "run_all: end to end (load $(loadavg))"
     E2E_SKIP_BUILD=1 "$ROOT/benchmarks/e2e.sh" | tee "$OUT/e2e.txt"
+fi
+if [ "${SKIP_SCALE:-0}" != 1 ]; then
+    echo "run_all: memory and scale (load $(loadavg))"
+    SCALE_SKIP_BUILD=1 "$ROOT/benchmarks/scale.sh" | tee "$OUT/scale.txt"
 fi
 if [ "${SKIP_COMPILE:-0}" != 1 ]; then
     echo "run_all: compile time (load $(loadavg))"
