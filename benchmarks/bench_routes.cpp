@@ -45,21 +45,14 @@ auto make_site(warden::memory_store& store, std::index_sequence<Is...>) {
 }
 
 template <std::size_t N>
-struct routes_case {
+struct routes_case : case_state {
     using site_type = decltype(make_site(std::declval<warden::memory_store&>(), std::make_index_sequence<N - 1>{}));
     static_assert(site_type::router_type::size == N);
 
-    dispatch_fixture& f = fixture();
     site_type site = make_site(f.store, std::make_index_sequence<N - 1>{});
-    warden::detail::arena arena{4096};
-    std::string out;
 
     void once() {
-        {
-            warden::http_response res = site.handle(f.msg, {"127.0.0.1", false}, &arena);
-            serialize(res, out);
-        }
-        arena.reset();
+        run([&](warden::detail::arena* a) { return site.handle(f.msg, {"127.0.0.1", false}, a); });
     }
 };
 

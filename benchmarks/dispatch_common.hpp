@@ -1,6 +1,7 @@
 // What every dispatch case shares: a memory store holding alice and one token, the
-// parsed request `GET /api/profile/` with `Authorization: Token <key>`, the view that
-// answers it, and the serializer that turns a response into bytes.
+// parsed requests (`GET /api/profile/` with `Authorization: Token <key>`, `GET
+// /api/ping/`, `GET /api/service/` with an `X-Api-Key`), the views that answer them,
+// and the serializer that turns a response into bytes.
 #ifndef WARDEN_BENCHMARKS_DISPATCH_COMMON_HPP
 #define WARDEN_BENCHMARKS_DISPATCH_COMMON_HPP
 
@@ -14,6 +15,7 @@
 #include <boost/beast/http/serializer.hpp>
 
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -33,12 +35,32 @@ inline warden::settings bench_settings() {
     return s;
 }
 
-/// alice (id 1) and one token of hers; the request that presents it, parsed by Beast.
+/// The pipeline case's constant body (`allow_any`, no authenticator).
+inline constexpr std::string_view ping_body = R"({"ping":"pong"})";
+/// The chain case's body and the service key its third authenticator accepts.
+inline constexpr std::string_view service_body = R"({"status":"ok"})";
+inline constexpr std::string_view service_key = "bench-service-key-6b1f0c2e9d4a7358";
+/// The user the service key stands for (not staff, active).
+inline const std::shared_ptr<const warden::user>& service_user() {
+    static const auto u = [] {
+        auto p = std::make_shared<warden::user>();
+        p->id = 2;
+        p->username = "svc";
+        p->is_active = true;
+        return std::shared_ptr<const warden::user>(std::move(p));
+    }();
+    return u;
+}
+
+/// alice (id 1) and one token of hers; the requests of the three kinds of case, parsed
+/// by Beast.
 struct dispatch_fixture {
     warden::memory_store store;
     std::string key;
     std::string raw_request;
-    warden::http_request msg;
+    warden::http_request msg;          // GET /api/profile/, Authorization: Token <key>
+    warden::http_request ping_msg;     // GET /api/ping/
+    warden::http_request service_msg;  // GET /api/service/, X-Api-Key: <service_key>
 
     dispatch_fixture() {
         warden::user u;
@@ -51,6 +73,9 @@ struct dispatch_fixture {
         raw_request = "GET /api/profile/ HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nUser-Agent: wrk\r\nAccept: */*\r\n"
                       "Authorization: Token " + key + "\r\n\r\n";
         msg = parse(raw_request);
+        ping_msg = parse("GET /api/ping/ HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n");
+        service_msg = parse("GET /api/service/ HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nUser-Agent: wrk\r\nAccept: */*\r\n"
+                            "X-Api-Key: " + std::string(service_key) + "\r\n\r\n");
     }
 
     static warden::http_request parse(std::string_view text) {
@@ -85,12 +110,16 @@ void serialize(boost::beast::http::response<Body, Fields>& res, std::string& out
     if (ec) throw std::runtime_error("serialization failed");
 }
 
-/// The response every case must produce (checked once before timing).
-inline bool is_expected(std::string_view wire) {
+/// The profile case's body.
+inline constexpr std::string_view profile_body_text = R"({"username":"alice","email":"alice@example.com"})";
+
+/// The response a case must produce (checked once before timing): 200, the Allow and
+/// Content-Type headers, and `body`.
+inline bool is_expected(std::string_view wire, std::string_view body = profile_body_text) {
     return wire.starts_with("HTTP/1.1 200 OK\r\n") &&
            wire.find("\r\nAllow: GET, HEAD, OPTIONS\r\n") != std::string_view::npos &&
            wire.find("\r\nContent-Type: application/json\r\n") != std::string_view::npos &&
-           wire.ends_with("\r\n\r\n{\"username\":\"alice\",\"email\":\"alice@example.com\"}");
+           wire.ends_with("\r\n\r\n" + std::string(body));
 }
 
 } // namespace bench

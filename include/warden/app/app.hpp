@@ -27,7 +27,6 @@
 #include <array>
 #include <cstddef>
 #include <exception>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -110,9 +109,9 @@ public:
     /// on the pool for that kind of work, and passes the plan to `handle()`.
     static route_plan plan(const http_request& msg) noexcept {
         route_plan p;
-        std::string_view t = msg.target();
-        t = t.substr(0, t.find('?'));
-        if (t.find('%') == std::string_view::npos) {
+        p.target = detail::split_target::of(msg.target());
+        const std::string_view t = p.target.path;
+        if (!p.target.escaped) {
             p.routed = true;
             p.match = router_type::match(t);
             p.work = work_of(p.match);
@@ -142,9 +141,10 @@ public:
     /// Handles one request routed by `plan(msg)` (of this very message, unchanged since).
     http_response handle(http_request& msg, const route_plan& plan, connection_info info = {},
                          detail::arena* arena = nullptr) {
-        request req{msg, info};
+        request req{msg, plan.target, info};
         try {
-            if (auto refused = check_origin_facts(req)) return detail::finish_response(std::move(*refused), req, {}, arena);
+            if (auto refused = check_origin_facts(req); refused != origin_refusal::none)
+                return detail::finish_response(origin_refused(refused), req, {}, arena);
             // CORS before routing, as django-cors-headers' middleware: a preflight is
             // answered here, without authentication; other requests get its headers.
             if (cors_.apply(req)) return detail::finish_response(response{http::status::ok}, req, {}, arena);
@@ -210,18 +210,26 @@ private:
 
     // What the request says about where it came from, checked before any view runs:
     // the Host against settings.allowed_hosts (Django's get_host), the secure-proxy
-    // header, and the client address a trusted proxy wrote into X-Forwarded-For.
-    std::optional<response> check_origin_facts(request& req) const {
+    // header, and the client address a trusted proxy wrote into X-Forwarded-For. The
+    // verdict is a small enum: the refusal's response is built on that path only.
+    enum class origin_refusal : unsigned char { none, host, forwarded_for };
+    origin_refusal check_origin_facts(request& req) const {
         const auto& s = ctx_.settings();
         // HTTP/1.0 may omit Host (the server checks that 1.1 sends exactly one).
-        if (req.has_header(http::field::host) && !allowed_any_host_ && !host_allowed(req.header(http::field::host), s.allowed_hosts))
-            return response{http::status::bad_request, R"({"detail":"Invalid Host header."})"};
+        if (!allowed_any_host_) {
+            const http_request& msg = req.message();
+            if (auto host = msg.find(http::field::host); host != msg.end() && !host_allowed(host->value(), s.allowed_hosts))
+                return origin_refusal::host;
+        }
         if (!s.secure_proxy_ssl_header.name.empty() &&
             req.header(s.secure_proxy_ssl_header.name) == s.secure_proxy_ssl_header.value)
             detail::pipeline_access::set_secure(req);
-        if (s.num_proxies != 0 && !apply_proxies(req, s.num_proxies))
-            return response{http::status::bad_request, R"({"detail":"Invalid X-Forwarded-For header."})"};
-        return std::nullopt;
+        if (s.num_proxies != 0 && !apply_proxies(req, s.num_proxies)) return origin_refusal::forwarded_for;
+        return origin_refusal::none;
+    }
+    [[gnu::cold]] static response origin_refused(origin_refusal r) {
+        return response{http::status::bad_request, r == origin_refusal::host ? R"({"detail":"Invalid Host header."})"
+                                                                              : R"({"detail":"Invalid X-Forwarded-For header."})"};
     }
 
     // Trusted proxies: with N configured, the client is the Nth address from the right

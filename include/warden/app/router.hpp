@@ -10,6 +10,7 @@
 #define WARDEN_APP_ROUTER_HPP
 
 #include <warden/app/route.hpp>
+#include <warden/core/request.hpp>
 #include <warden/core/work_kind.hpp>
 
 #include <array>
@@ -22,9 +23,13 @@ namespace warden {
 
 /// The result of routing a path.
 struct route_match {
+    // The parameter slots are left uninitialised (no 256-byte clearing per request):
+    // only the first `param_count` are written and read.
+    route_match() noexcept {}
     /// Index of the route in the app's list, or -1 when nothing matched.
     int index = -1;
-    std::array<path_param, max_path_params> params{};
+    /// The captured parameters; the first `param_count` are set.
+    union { std::array<path_param, max_path_params> params; };
     std::size_t param_count = 0;
     explicit operator bool() const noexcept { return index >= 0; }
 };
@@ -38,6 +43,8 @@ struct route_plan {
     bool routed = false;
     /// The route, when `routed`. Its parameters view the message's target.
     route_match match;
+    /// The message's target split at '?' (views of the target).
+    detail::split_target target;
     /// Where the server runs the request: on the I/O thread, the blocking pool (the
     /// route uses a blocking store) or the hashing pool (its policies hash passwords).
     work_kind work = work_kind::inline_;
@@ -68,7 +75,7 @@ struct router {
         table_result t;
         for (std::size_t i = 0; i < size; ++i) {
             if (!is_static[i]) continue;
-            auto h = fnv1a(patterns[i]);
+            auto h = path_hash(patterns[i]);
             for (std::size_t k = h & (table_size - 1);; k = (k + 1) & (table_size - 1)) {
                 auto& s = t.slots[k];
                 if (s.index_plus_one == 0) {
@@ -116,7 +123,7 @@ struct router {
         if constexpr (static_count == 0) {
             return -1;
         } else {
-            auto h = fnv1a(path);
+            auto h = path_hash(path);
             for (std::size_t k = h & (table_size - 1);; k = (k + 1) & (table_size - 1)) {
                 const auto& s = table.slots[k];
                 if (s.index_plus_one == 0) return -1;

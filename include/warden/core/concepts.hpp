@@ -61,7 +61,6 @@
 
 #include <concepts>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -76,8 +75,11 @@ class auth_result {
 public:
     enum class state : unsigned char { none, success, failure };
 
+    /// No credentials (as `none()`). User-provided, so `auth_result{}` is not zero-filled.
+    auth_result() noexcept {}
+
     /// The request has no credentials for this scheme (DRF: `return None`).
-    static auth_result none() noexcept { return auth_result{}; }
+    static auth_result none() noexcept { return auth_result(); }
     /// Authenticated as `u`.
     static auth_result success(std::shared_ptr<const user> u, auth_info info = {}) {
         auth_result r;
@@ -91,7 +93,7 @@ public:
     static auth_result failure(api_error e) {
         auth_result r;
         r.state_ = state::failure;
-        r.error_ = std::move(e);
+        r.error_ = std::make_unique<api_error>(std::move(e));
         return r;
     }
 
@@ -101,19 +103,22 @@ public:
 
     std::shared_ptr<const user>& user_ptr() noexcept { return user_; }
     auth_info& info() noexcept { return info_; }
-    api_error& error() noexcept { return error_; }
+    /// The failure; only when `failed()`.
+    api_error& error() noexcept { return *error_; }
 
 private:
     state state_ = state::none;
     std::shared_ptr<const user> user_;
     auth_info info_;
-    api_error error_;
+    // Set on failure only: the success and "no credentials" paths build and destroy
+    // nothing for it (a std::optional<api_error> would be cleared on every request).
+    std::unique_ptr<api_error> error_;
 };
 
 namespace detail {
 // Stands for the pipeline's lazy_body in concept checks.
 struct lazy_body_archetype {
-    const std::optional<api_error>& parse();
+    const api_error* parse();
     bool parsed() const noexcept;
 };
 } // namespace detail

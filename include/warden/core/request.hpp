@@ -12,6 +12,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -42,6 +43,24 @@ struct connection_info {
 namespace detail {
 struct pipeline_access;
 inline std::string percent_decode(std::string_view in, bool plus_is_space);
+
+// A request target split once, at '?': the path as sent, the query, and whether the
+// path has percent-escapes to decode. The app splits it when it routes the request and
+// hands the split to the request.
+struct split_target {
+    std::string_view path;
+    std::string_view query;
+    bool escaped = false;
+
+    static split_target of(std::string_view target) noexcept {
+        split_target t;
+        auto q = target.find('?');
+        t.path = target.substr(0, q);
+        if (q != std::string_view::npos) t.query = target.substr(q + 1);
+        t.escaped = t.path.find('%') != std::string_view::npos;
+        return t;
+    }
+};
 }
 
 /// An HTTP request as policies and handlers see it: method, path, headers, cookies,
@@ -59,15 +78,13 @@ inline std::string percent_decode(std::string_view in, bool plus_is_space);
 class request {
 public:
     /// Wraps `msg`, which must outlive the request.
-    explicit request(http_request& msg, connection_info info = {}) : msg_(&msg), secure_(info.secure) {
+    explicit request(http_request& msg, connection_info info = {})
+        : request(msg, detail::split_target::of(msg.target()), info) {}
+    /// Wraps `msg` whose target the caller has split already (the app, which routed it).
+    request(http_request& msg, const detail::split_target& target, connection_info info = {})
+        : msg_(&msg), raw_path_(target.path), path_(target.path), query_(target.query), secure_(info.secure) {
         set_remote_address(info.remote_address);
-        std::string_view t = msg.target();
-        auto q = t.find('?');
-        raw_path_ = t.substr(0, q);
-        if (q != std::string_view::npos) query_ = t.substr(q + 1);
-        if (raw_path_.find('%') == std::string_view::npos) {
-            path_ = raw_path_;
-        } else {
+        if (target.escaped) {
             decoded_path_ = detail::percent_decode(raw_path_, false);
             path_ = decoded_path_;
         }
@@ -170,9 +187,9 @@ public:
     }
 
     /// The user making the request: the anonymous user until authentication succeeds.
-    const warden::user& user() const noexcept { return *user_; }
+    const warden::user& user() const noexcept { return user_ ? *user_ : anonymous(); }
     /// Shared ownership of the user (e.g. to keep it beyond the request).
-    const std::shared_ptr<const warden::user>& user_ptr() const noexcept { return user_; }
+    const std::shared_ptr<const warden::user>& user_ptr() const noexcept { return user_ ? user_ : warden::user::anonymous(); }
     /// What authenticated the request (DRF's `request.auth`); `scheme` empty if nothing.
     const auth_info& auth() const noexcept { return auth_; }
 
@@ -220,7 +237,7 @@ public:
     /// Sets the identity (authenticators' results go through the pipeline; views that
     /// log a user in, such as session login, call this directly).
     void set_identity(std::shared_ptr<const warden::user> u, auth_info info, int authenticator = -1) {
-        user_ = u ? std::move(u) : warden::user::anonymous();
+        user_ = std::move(u);
         auth_ = std::move(info);
         authenticator_ = authenticator;
     }
@@ -228,9 +245,14 @@ public:
 private:
     friend struct detail::pipeline_access;
 
+    static const warden::user& anonymous() noexcept {
+        static const warden::user& a = *warden::user::anonymous();
+        return a;
+    }
+
     void set_remote_address(std::string_view a) noexcept {
         remote_len_ = a.size() < remote_.size() ? a.size() : 0;
-        for (std::size_t i = 0; i < remote_len_; ++i) remote_[i] = a[i];
+        if (remote_len_ != 0) std::memcpy(remote_.data(), a.data(), remote_len_);
     }
 
     http_request* msg_;
@@ -238,13 +260,13 @@ private:
     std::string_view path_;
     std::string_view query_;
     std::string decoded_path_;
-    std::array<path_param, max_path_params> params_{};
+    const path_param* params_ = nullptr;   // the route match's, which outlives the request
     std::size_t param_count_ = 0;
-    std::shared_ptr<const warden::user> user_ = warden::user::anonymous();
+    std::shared_ptr<const warden::user> user_;   // null: the anonymous user
     auth_info auth_;
     int authenticator_ = -1;
     const boost::json::object* data_ = nullptr;
-    std::array<char, 46> remote_{};   // INET6_ADDRSTRLEN
+    std::array<char, 46> remote_;   // INET6_ADDRSTRLEN; not zeroed: remote_len_ bytes are read
     std::size_t remote_len_ = 0;
     bool secure_ = false;
     header_list response_headers_;
@@ -280,8 +302,9 @@ inline std::string percent_decode(std::string_view in, bool plus_is_space) {
 
 // The pipeline's access to what policies and handlers may only read.
 struct pipeline_access {
+    // `p` must outlive the request (the app passes its route match).
     static void set_params(request& r, const path_param* p, std::size_t n) noexcept {
-        for (std::size_t i = 0; i < n; ++i) r.params_[i] = p[i];
+        r.params_ = p;
         r.param_count_ = n;
     }
     static void set_data(request& r, const boost::json::object* d) noexcept { r.data_ = d; }

@@ -119,7 +119,7 @@ verdict enforce(request& req, const settings& s, const config& cfg, csrf_origin_
     if (!f.cookie_token) return check_token(f);   // "CSRF cookie not set."
     std::string field;
     if (method == "POST") {
-        if (const auto& e = body.parse()) {
+        if (const api_error* e = body.parse()) {
             parse_error = *e;
             return {};
         }

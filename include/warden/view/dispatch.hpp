@@ -32,7 +32,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -104,27 +103,27 @@ public:
 
 private:
     template <class... Ps>
-    static std::optional<api_error> check_permissions(request& req, const View& view, Ctx& ctx, detail::type_list<Ps...>) {
-        std::optional<api_error> denied;
+    static detail::refusal check_permissions(request& req, const View& view, Ctx& ctx, detail::type_list<Ps...>) {
+        detail::refusal denied;
         (void)((check_one<Ps>(req, view, ctx, denied)) || ...);
         return denied;
     }
 
     template <class P>
-    static bool check_one(request& req, const View& view, Ctx& ctx, std::optional<api_error>& denied) {
+    static bool check_one(request& req, const View& view, Ctx& ctx, detail::refusal& denied) {
         static_assert(permission_for<P, request, View, Ctx>,
                       "warden: a permission must define `bool has_permission(const request&, const View&) const` "
                       "or `permission_result evaluate(const request&, const View&, Ctx&) const`");
         permission_result r = check_permission(ctx.template policy<P>(), std::as_const(req), view, ctx);
         if (r.allowed) return false;
-        denied = detail::permission_denial<typename traits::authenticators>(req, r);
+        denied = detail::refuse(detail::permission_denial<typename traits::authenticators>(req, r));
         return true;
     }
 
     template <class... Ts>
-    static std::optional<api_error> check_throttles(request& req, const View& view, Ctx& ctx, detail::type_list<Ts...>) {
+    static detail::refusal check_throttles(request& req, const View& view, Ctx& ctx, detail::type_list<Ts...>) {
         if constexpr (sizeof...(Ts) == 0) {
-            return std::nullopt;
+            return nullptr;
         } else {
             bool throttled = false, unavailable = false;
             double longest = -1;
@@ -139,9 +138,9 @@ private:
                 }
             };
             (one.template operator()<Ts>(), ...);
-            if (!throttled) return std::nullopt;
-            if (unavailable) return errors::service_unavailable();
-            return errors::throttled(longest < 0 ? -1 : static_cast<std::int64_t>(std::ceil(longest)));
+            if (!throttled) return nullptr;
+            if (unavailable) return detail::refuse(errors::service_unavailable());
+            return detail::refuse(errors::throttled(longest < 0 ? -1 : static_cast<std::int64_t>(std::ceil(longest))));
         }
     }
 
@@ -150,7 +149,7 @@ private:
         // DRF parses lazily; warden parses a non-empty body right before the handler (or
         // earlier when an authenticator asked), after authentication, permissions and
         // throttles, so a refused request never reaches a parser.
-        if (auto& e = body.parse()) return error(ctx, *e);
+        if (const api_error* e = body.parse()) return error(ctx, *e);
         return detail::call_handler<M>(view, req, ctx);
     }
 };

@@ -11,6 +11,7 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -30,7 +31,7 @@ namespace warden {
 /// @code
 /// template <class Ctx, class Body>
 /// warden::auth_result authenticate(warden::request& req, Ctx& ctx, Body& body) const {
-///     if (const auto& e = body.parse()) return warden::auth_result::failure(*e);   // 400 or 415
+///     if (const warden::api_error* e = body.parse()) return warden::auth_result::failure(*e);   // 400 or 415
 ///     auto* field = req.data().if_contains("api_key");
 ///     ...
 /// }
@@ -43,14 +44,16 @@ public:
     lazy_body& operator=(const lazy_body&) = delete;
 
     /// Parses the body once (an empty body parses to an empty object) and makes it
-    /// `req.data()`; later calls return the first outcome.
-    const std::optional<api_error>& parse() {
+    /// `req.data()`; later calls return the first outcome: null when the body parsed,
+    /// else the error to answer (415, 400), owned by this object.
+    const api_error* parse() {
         if (!done_) {
             done_ = true;
-            if (!req_->body().empty()) error_ = parse_with(ParserList{});   // the common GET: no call
+            if (!req_->body().empty())   // the common GET: no call
+                if (auto e = parse_with(ParserList{})) error_ = std::make_unique<api_error>(std::move(*e));
             if (!error_) detail::pipeline_access::set_data(*req_, &storage_->data);
         }
-        return error_;
+        return error_.get();
     }
     /// True once `parse()` has run.
     bool parsed() const noexcept { return done_; }
@@ -71,7 +74,7 @@ private:
     request* req_;
     Storage* storage_;
     bool done_ = false;
-    std::optional<api_error> error_;
+    std::unique_ptr<api_error> error_;   // set on a parse error only
 };
 
 } // namespace warden

@@ -79,7 +79,7 @@ struct app_policies<Defaults, type_list<Routes...>> {
 // Out of line: one copy for all views.
 [[gnu::noinline]] inline http_response finish_response(response&& r, request& req, std::string_view allow, arena* a) {
     arena_allocator<char> alloc{a};
-    http_response out{std::piecewise_construct, std::make_tuple(std::move(r.body())), std::make_tuple(alloc)};
+    http_response out{std::piecewise_construct, std::forward_as_tuple(std::move(r.body())), std::make_tuple(alloc)};
     out.result(r.status());
     out.version(req.message().version());
     out.keep_alive(req.message().keep_alive());

@@ -8,9 +8,12 @@
 #include <warden/core/request.hpp>
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace warden {
 
@@ -95,13 +98,28 @@ constexpr bool same_shape(std::string_view a, const parsed_pattern& pa, std::str
     return true;
 }
 
-constexpr std::uint64_t fnv1a(std::string_view s) noexcept {
-    std::uint64_t h = 14695981039346656037ull;
-    for (char c : s) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ull;
+// Eight bytes of `s` from `at` (at most `n`), little-endian: one load at run time.
+constexpr std::uint64_t load8(std::string_view s, std::size_t at, std::size_t n) noexcept {
+    if (!std::is_constant_evaluated() && n == 8 && std::endian::native == std::endian::little) {
+        std::uint64_t v;
+        std::memcpy(&v, s.data() + at, 8);
+        return v;
     }
-    return h;
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{static_cast<unsigned char>(s[at + i])} << (8 * i);
+    return v;
+}
+
+// The static-route table's hash: the length and three 8-byte windows (start, middle,
+// end), so a lookup costs the same for any path length. Paths that agree on all of
+// them only share a probe sequence; the lookup still compares the whole path.
+constexpr std::uint64_t path_hash(std::string_view s) noexcept {
+    const std::size_t n = s.size(), k = n < 8 ? n : 8;
+    std::uint64_t h = (n + 1) * 0x9E3779B97F4A7C15ull;
+    h ^= load8(s, 0, k) * 0xC2B2AE3D27D4EB4Full;
+    h ^= load8(s, (n - k) / 2, k) * 0x165667B19E3779F9ull;
+    h ^= load8(s, n - k, k) * 0xD6E8FEB86659FD93ull;
+    return h ^ (h >> 29) ^ (h >> 47);
 }
 
 // How many characters converter `c` can take from the start of `s` (the longest run it

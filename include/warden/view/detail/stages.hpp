@@ -14,7 +14,7 @@
 #include <warden/core/request.hpp>
 #include <warden/core/response.hpp>
 
-#include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,8 +71,14 @@ template <class Auths>
     return errors::method_not_allowed(req.method_upper());
 }
 
+// A stage's refusal: null when the request passes. Built on the failure path only (a
+// std::optional<api_error> would be cleared on every request that passes).
+using refusal = std::unique_ptr<api_error>;
+
+[[gnu::cold]] inline refusal refuse(api_error e) { return std::make_unique<api_error>(std::move(e)); }
+
 template <class A, class Ctx, class Body>
-bool try_authenticator(request& req, Ctx& ctx, Body& body, int index, std::optional<api_error>& failure) {
+bool try_authenticator(request& req, Ctx& ctx, Body& body, int index, refusal& failure) {
     static_assert(authenticator_for<A, Ctx>,
                   "warden: an authenticator must define `auth_result authenticate(request&, Ctx&) const` "
                   "(Ctx is the app context, usually a template parameter)");
@@ -90,15 +96,15 @@ bool try_authenticator(request& req, Ctx& ctx, Body& body, int index, std::optio
         req.set_identity(std::move(r.user_ptr()), std::move(info), index);
         return true;
     }
-    case auth_result::state::failure: failure = std::move(r.error()); return true;
+    case auth_result::state::failure: failure = refuse(std::move(r.error())); return true;
     }
     return false;
 }
 
 // Authenticators in order; the first that succeeds or fails ends the chain.
 template <class Ctx, class Body, class... As>
-std::optional<api_error> run_authenticators(request& req, Ctx& ctx, Body& body, type_list<As...>) {
-    std::optional<api_error> failure;
+refusal run_authenticators(request& req, Ctx& ctx, Body& body, type_list<As...>) {
+    refusal failure;
     int index = 0;
     (void)((try_authenticator<As>(req, ctx, body, index++, failure)) || ...);
     return failure;
