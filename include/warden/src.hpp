@@ -22,4 +22,8 @@
 
 #include <warden/server/impl/server_core.hpp>
 
+namespace warden::detail {
+template class basic_server_core<app_ref, sink_ref>;
+}
+
 #endif

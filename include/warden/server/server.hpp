@@ -59,8 +59,8 @@ public:
     /// @param options address, port, threads, limits, TLS.
     /// @param sink receives access-log and error lines.
     explicit server(App& app, server_options options = {}, Sink sink = {})
-        : sink_(std::move(sink)),
-          core_(detail::make_app_ref(app), detail::make_sink_ref(sink_), !std::is_same_v<Sink, no_log>, std::move(options)) {}
+        : sink_(std::move(sink)), refs_(app, sink_),
+          core_(refs_.app, refs_.sink, !std::is_same_v<Sink, no_log>, std::move(options)) {}
 
     server(const server&) = delete;
     server& operator=(const server&) = delete;
@@ -117,9 +117,12 @@ public:
     void wait() { core_.wait(); }
 
 private:
+    using refs = detail::core_refs<App, Sink>;
+
     // The sink outlives the core, whose connections log to it.
     Sink sink_;
-    detail::server_core core_;
+    refs refs_;
+    detail::basic_server_core<typename refs::app_type, typename refs::sink_type> core_;
 };
 
 } // namespace warden

@@ -1,8 +1,9 @@
-// The app and the access-log sink as the server's connection loop sees them: a pointer
-// and the function that calls it. The loop (Asio, Beast, TLS) is then one piece of code
-// for every app, compiled once per program with WARDEN_SEPARATE_COMPILATION
-// (warden/src.hpp) instead of once per app type; a request costs one indirect call more.
-// No Asio here.
+// The app and the access-log sink as the server's connection loop sees them. By default
+// (header-only) the loop is instantiated for the app and the sink themselves, and every
+// call is static. With WARDEN_SEPARATE_COMPILATION the loop (Asio, Beast, TLS) is one
+// piece of code for every app, compiled once per program (warden/src.hpp), and sees them
+// as app_ref and sink_ref: a pointer and the function that calls it; a request then
+// costs one indirect call more. No Asio here.
 #ifndef WARDEN_SERVER_DETAIL_ERASED_HPP
 #define WARDEN_SERVER_DETAIL_ERASED_HPP
 
@@ -69,6 +70,25 @@ template <class Sink>
 sink_ref make_sink_ref(Sink& sink) {
     return {&sink, [](void* p, std::string_view line) { (*static_cast<Sink*>(p))(line); }};
 }
+
+/// What `server<App, Sink>` hands its core: the app and sink themselves (header-only), or
+/// their app_ref and sink_ref (WARDEN_SEPARATE_COMPILATION).
+template <class App, class Sink>
+struct core_refs {
+#if defined(WARDEN_SEPARATE_COMPILATION)
+    using app_type = app_ref;
+    using sink_type = sink_ref;
+    core_refs(App& a, Sink& s) : app(make_app_ref(a)), sink(make_sink_ref(s)) {}
+    app_ref app;
+    sink_ref sink;
+#else
+    using app_type = App;
+    using sink_type = Sink;
+    core_refs(App& a, Sink& s) noexcept : app(a), sink(s) {}
+    App& app;
+    Sink& sink;
+#endif
+};
 
 } // namespace warden::detail
 

@@ -1,6 +1,7 @@
-// The definitions of detail::server_core (warden/server/detail/server_core.hpp): inline
-// when included from there (header-only, the default), compiled once when included from
-// warden/src.hpp (WARDEN_SEPARATE_COMPILATION).
+// The definitions of detail::basic_server_core (warden/server/detail/server_core.hpp):
+// included from there (header-only, the default: instantiated per app), or from
+// warden/src.hpp, which instantiates it once for app_ref and sink_ref
+// (WARDEN_SEPARATE_COMPILATION).
 #ifndef WARDEN_SERVER_IMPL_SERVER_CORE_HPP
 #define WARDEN_SERVER_IMPL_SERVER_CORE_HPP
 
@@ -40,17 +41,26 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace warden::detail {
 
-struct server_core::state {
-    using tcp = boost::asio::ip::tcp;
-    using plain_session = session<app_ref, boost::beast::tcp_stream, sink_ref>;
-    using tls_session = session<app_ref, boost::asio::ssl::stream<boost::beast::tcp_stream>, sink_ref>;
+// Whether the app plans its routes (and so needs the blocking and hashing pools).
+template <class App>
+bool plans_routes(const App& app) noexcept {
+    if constexpr (std::is_same_v<App, app_ref>) return app.routes_once;
+    else return (void)app, routes_once<App>;
+}
 
-    state(app_ref a, sink_ref s, bool access_log, server_options o)
+template <class App, class Sink>
+struct basic_server_core<App, Sink>::state {
+    using tcp = boost::asio::ip::tcp;
+    using plain_session = session<App, boost::beast::tcp_stream, Sink>;
+    using tls_session = session<App, boost::asio::ssl::stream<boost::beast::tcp_stream>, Sink>;
+
+    state(App& a, Sink& s, bool access_log, server_options o)
         : options(std::move(o)), app(a), sink(s), connections(options.max_connections),
           budget(options.max_buffered_bytes), control(boost::asio::make_strand(ioc)), acceptor(control),
           accept_retry(control) {
@@ -133,7 +143,7 @@ struct server_core::state {
         accept_retry.cancel();
     }
 
-    void wait_signal(server_core& core) {
+    void wait_signal(basic_server_core& core) {
         signals->async_wait([this, &core](boost::system::error_code ec, int) {
             if (ec) return;
             if (core.stopping()) core.stop_now();
@@ -145,11 +155,11 @@ struct server_core::state {
     // Declaration order is destruction order, reversed: sessions still queued in the
     // io_context or the pool refer to the environment, the sink and the connection set.
     server_options options;
-    app_ref app;
-    sink_ref sink;
+    App& app;
+    Sink& sink;
     connection_set connections;
     byte_budget budget;
-    server_env<app_ref, sink_ref> env;
+    server_env<App, Sink> env;
     std::optional<boost::asio::ssl::context> tls;
     boost::asio::io_context ioc;
     boost::asio::strand<boost::asio::io_context::executor_type> control;
@@ -171,16 +181,19 @@ struct server_core::state {
     bool finished = false;
 };
 
-WARDEN_DECL server_core::server_core(app_ref app, sink_ref sink, bool access_log, server_options options)
+template <class App, class Sink>
+basic_server_core<App, Sink>::basic_server_core(App& app, Sink& sink, bool access_log, server_options options)
     : s_(std::make_unique<state>(app, sink, access_log, std::move(options))) {}
 
-WARDEN_DECL server_core::~server_core() {
+template <class App, class Sink>
+basic_server_core<App, Sink>::~basic_server_core() {
     if (!s_->started || s_->finished) return;
     stop();
     wait();
 }
 
-WARDEN_DECL void server_core::start(std::error_code& ec) {
+template <class App, class Sink>
+void basic_server_core<App, Sink>::start(std::error_code& ec) {
     auto& s = *s_;
     ec.clear();
     if (s.started) {
@@ -205,7 +218,7 @@ WARDEN_DECL void server_core::start(std::error_code& ec) {
         ec = bec;
         return;
     }
-    if (s.app.routes_once) {
+    if (plans_routes(s.app)) {
         unsigned blocking = s.options.blocking_threads ? s.options.blocking_threads : 2 * state::hardware_threads();
         unsigned hashing = s.options.hashing_threads ? s.options.hashing_threads : state::hardware_threads();
         s.blocking_queue.emplace(blocking, s.options.blocking_queue);
@@ -222,24 +235,31 @@ WARDEN_DECL void server_core::start(std::error_code& ec) {
     for (unsigned i = 0; i < n; ++i) s.threads.emplace_back([&s] { s.run_io(); });
 }
 
-WARDEN_DECL std::uint16_t server_core::port() const noexcept { return s_->port; }
+template <class App, class Sink>
+std::uint16_t basic_server_core<App, Sink>::port() const noexcept { return s_->port; }
 
-WARDEN_DECL std::size_t server_core::connections() const { return s_->connections.size(); }
+template <class App, class Sink>
+std::size_t basic_server_core<App, Sink>::connections() const { return s_->connections.size(); }
 
-WARDEN_DECL std::uint64_t server_core::buffered_bytes() const noexcept { return s_->budget.used(); }
+template <class App, class Sink>
+std::uint64_t basic_server_core<App, Sink>::buffered_bytes() const noexcept { return s_->budget.used(); }
 
-WARDEN_DECL const server_options& server_core::options() const noexcept { return s_->options; }
+template <class App, class Sink>
+const server_options& basic_server_core<App, Sink>::options() const noexcept { return s_->options; }
 
-WARDEN_DECL bool server_core::stopping() const noexcept { return s_->stop_requested.load(); }
+template <class App, class Sink>
+bool basic_server_core<App, Sink>::stopping() const noexcept { return s_->stop_requested.load(); }
 
-WARDEN_DECL void server_core::handle_signals() {
+template <class App, class Sink>
+void basic_server_core<App, Sink>::handle_signals() {
     auto& s = *s_;
     if (s.signals) return;
     s.signals.emplace(s.control, SIGINT, SIGTERM);
     s.wait_signal(*this);
 }
 
-WARDEN_DECL void server_core::stop() noexcept {
+template <class App, class Sink>
+void basic_server_core<App, Sink>::stop() noexcept {
     auto& s = *s_;
     try {
         {
@@ -255,7 +275,8 @@ WARDEN_DECL void server_core::stop() noexcept {
     }
 }
 
-WARDEN_DECL void server_core::stop_now() noexcept {
+template <class App, class Sink>
+void basic_server_core<App, Sink>::stop_now() noexcept {
     stop();
     try {
         s_->connections.stop(true);
@@ -264,7 +285,8 @@ WARDEN_DECL void server_core::stop_now() noexcept {
     }
 }
 
-WARDEN_DECL void server_core::wait() {
+template <class App, class Sink>
+void basic_server_core<App, Sink>::wait() {
     auto& s = *s_;
     if (!s.started || s.finished) return;
     {
