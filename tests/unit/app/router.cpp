@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <string_view>
+
 using namespace warden;
 
 namespace {
@@ -74,4 +76,24 @@ TEST_CASE("route patterns are parsed at compile time", "[app][router]") {
     STATIC_REQUIRE(detail::parse_pattern("/<int:a>/<str:a>/").error == detail::pattern_error::duplicate_name);
     STATIC_REQUIRE(detail::parse_pattern("/a>/").error == detail::pattern_error::stray_close);
     STATIC_REQUIRE(detail::parse_pattern("/<id>/").error == detail::pattern_error::no_colon);
+}
+
+TEST_CASE("the static-route hash finds paths of every length and only them", "[app][router]") {
+    // The hash reads three 8-byte windows: paths of 1 to 25 bytes, and near misses that
+    // differ in one byte inside, before or after a window, or in length.
+    using r = router<route<"/", v>, route<"/a/", v>, route<"/abcdef/", v>, route<"/abcdefg/", v>, route<"/api/notes/", v>,
+                     route<"/api/profile/", v>, route<"/api/profiles/", v>, route<"/api/a-longer-route/", v>,
+                     route<"/api/a-longer-routes/x/", v>>;
+    CHECK(r::match("/").index == 0);
+    CHECK(r::match("/a/").index == 1);
+    CHECK(r::match("/abcdef/").index == 2);
+    CHECK(r::match("/abcdefg/").index == 3);
+    CHECK(r::match("/api/notes/").index == 4);
+    CHECK(r::match("/api/profile/").index == 5);
+    CHECK(r::match("/api/profiles/").index == 6);
+    CHECK(r::match("/api/a-longer-route/").index == 7);
+    CHECK(r::match("/api/a-longer-routes/x/").index == 8);
+    for (std::string_view miss : {"/b/", "/abcdeg/", "/abcdefh/", "/api/notez/", "/api/prXfile/", "/api/profile",
+                                  "/api/a-longer-rXute/", "/api/a-longer-routes/y/", "/api/a-longer-routes/x//", "//"})
+        CHECK(r::match(miss).index == -1);
 }
