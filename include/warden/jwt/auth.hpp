@@ -69,6 +69,15 @@ struct jwt_identity {
     boost::json::object claims;
 };
 
+// A user id written as a string: Django converts "42" (and "+42") to 42.
+inline std::optional<std::int64_t> user_id_from_string(std::string_view t) noexcept {
+    if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+    std::int64_t out = 0;
+    auto r = std::from_chars(t.data(), t.data() + t.size(), out);
+    if (!t.empty() && r.ec == std::errc{} && r.ptr == t.data() + t.size()) return out;
+    return std::nullopt;
+}
+
 // Django's `User.objects.get(id=value)` for the values a token can carry: an integer,
 // or a string holding one (Django converts it). Anything else finds nobody (Django
 // would answer some of them with a 500).
@@ -78,14 +87,24 @@ inline std::optional<std::int64_t> user_id_value(const boost::json::value& v) no
         if (*u <= static_cast<std::uint64_t>(INT64_MAX)) return static_cast<std::int64_t>(*u);
         return std::nullopt;
     }
-    if (auto s = v.if_string()) {
-        std::string_view t = *s;
-        if (!t.empty() && t.front() == '+') t.remove_prefix(1);
-        std::int64_t out = 0;
-        auto r = std::from_chars(t.data(), t.data() + t.size(), out);
-        if (!t.empty() && r.ec == std::errc{} && r.ptr == t.data() + t.size()) return out;
-    }
+    if (auto s = v.if_string()) return user_id_from_string(*s);
     return std::nullopt;
+}
+
+// The same for the claim `name` of verified claims, read from their table.
+inline std::optional<std::int64_t> user_id_value(const claims& c, std::string_view name) noexcept {
+    if (auto i = c.integer_claim(name)) return i;
+    if (auto s = c.string_claim(name)) return user_id_from_string(*s);
+    return std::nullopt;
+}
+
+// find_token_user once the claim is read: `name` when it is a string, `id` as above.
+template <class Users>
+std::shared_ptr<const user> find_token_user_by(Users& users, std::optional<std::string_view> name,
+                                               std::optional<std::int64_t> id, const settings& cfg, std::error_code& ec) {
+    ec.clear();
+    if (cfg.user_id_field == "username") return name ? users.find_user_by_username(*name, ec) : nullptr;
+    return id ? users.find_user(*id, ec) : nullptr;
 }
 
 // simplejwt's error bodies: {"detail": ..., "code": ...[, "messages": [...]]}.
@@ -115,13 +134,17 @@ inline api_error simplejwt_failure(std::string_view detail, std::string_view cod
 template <class Users>
 std::shared_ptr<const user> find_token_user(Users& users, const boost::json::value& id, const settings& cfg,
                                             std::error_code& ec) {
-    ec.clear();
-    if (cfg.user_id_field == "username") {
-        if (const auto* name = id.if_string()) return users.find_user_by_username(*name, ec);
-        return nullptr;
-    }
-    if (auto n = detail::user_id_value(id)) return users.find_user(*n, ec);
-    return nullptr;
+    std::optional<std::string_view> name;
+    if (const auto* s = id.if_string()) name = *s;
+    return detail::find_token_user_by(users, name, detail::user_id_value(id), cfg, ec);
+}
+
+/// `find_token_user` for the user id claim (`settings::user_id_claim`) of verified
+/// claims, read from their table.
+template <class Users>
+std::shared_ptr<const user> find_token_user(Users& users, const claims& c, const settings& cfg, std::error_code& ec) {
+    return detail::find_token_user_by(users, c.string_claim(cfg.user_id_claim), detail::user_id_value(c, cfg.user_id_claim),
+                                      cfg, ec);
 }
 
 /// simplejwt 5.2's JWTAuthentication; use `jwt_auth`, `jwt_stateless_auth` or
@@ -240,10 +263,10 @@ public:
         for (token_type t : cfg.auth_token_types) {
             std::error_code ec = decoded;
             if (!ec && uses_blacklist(t)) {
-                ec = check_revoked(ctx, c.object(), cfg);
+                ec = check_revoked(ctx, c, cfg);
                 if (is_store_failure(ec)) return auth_result::failure(errors::service_unavailable());
             }
-            if (!ec) ec = verify_token_claims(c.object(), t, cfg);
+            if (!ec) ec = verify_token_claims(c, t, cfg);
             if (!ec) {
                 valid = true;
                 break;
@@ -275,29 +298,30 @@ private:
     }
 
     template <class Ctx>
-    static std::error_code check_revoked(Ctx& ctx, const boost::json::object& payload, const settings& cfg) {
+    static std::error_code check_revoked(Ctx& ctx, const claims& c, const settings& cfg) {
         if constexpr (Options.check_revoked || !Options.stateless)
-            return check_blacklist(ctx.template get<jwt_blacklist_tag>(), payload, cfg);
+            return check_blacklist(ctx.template get<jwt_blacklist_tag>(), c, cfg);
         else
             return {};
     }
 
+    // The user the claims name; then `auth().claims`, which core's auth_info holds as a
+    // built object, so the DOM is made here (once, straight from the payload text).
     template <class Ctx>
     static auth_result identify(const claims& c, const settings& cfg, Ctx& ctx) {
-        const boost::json::value* id = c.find(cfg.user_id_claim);
-        if (!id)
+        if (!c.contains(cfg.user_id_claim))
             return auth_result::failure(
                 detail::simplejwt_failure("Token contained no recognizable user identification", token_not_valid_code));
         auto holder = std::make_shared<detail::jwt_identity>();
         const user* who = nullptr;
         if constexpr (Options.stateless) {
-            if (!stateless_user(c, *id, cfg, holder->from_claims))
+            if (!stateless_user(c, cfg, holder->from_claims))
                 return auth_result::failure(
                     detail::simplejwt_failure("Token contained no recognizable user identification", token_not_valid_code));
             who = &holder->from_claims;
         } else {
             std::error_code ec;
-            auto found = find_token_user(ctx.template get<users_tag>(), *id, cfg, ec);
+            auto found = find_token_user(ctx.template get<users_tag>(), c, cfg, ec);
             if (ec) return auth_result::failure(errors::service_unavailable());
             if (!found) return auth_result::failure(detail::simplejwt_failure("User not found", "user_not_found"));
             if (!found->is_active) return auth_result::failure(detail::simplejwt_failure("User is inactive", "user_inactive"));
@@ -307,7 +331,7 @@ private:
         holder->claims = c.to_object();
         auth_info info;
         info.scheme = scheme;
-        if (auto jti = jti_of(holder->claims, cfg)) info.credential_id = std::move(*jti);
+        if (auto jti = jti_of(c, cfg)) info.credential_id = std::move(*jti);
         if (const auto* exp = holder->claims.if_contains("exp")) (void)detail::numeric_date(*exp, info.expires_at);
         info.claims = &holder->claims;
         std::shared_ptr<const user> u(holder, who);
@@ -317,19 +341,20 @@ private:
     // simplejwt's TokenUser: id from the user id claim (the username when USER_ID_FIELD
     // is "username"), the rest from claims of the same names when present; always
     // active (simplejwt never issues tokens to inactive users).
-    static bool stateless_user(const claims& c, const boost::json::value& id, const settings& cfg, user& u) {
+    static bool stateless_user(const claims& c, const settings& cfg, user& u) {
         if (cfg.user_id_field == "username") {
-            if (!id.is_string() || id.get_string().empty()) return false;
-            u.username = std::string(id.get_string());
+            auto name = c.string_claim(cfg.user_id_claim);
+            if (!name || name->empty()) return false;
+            u.username = std::string(*name);
         } else {
-            auto n = detail::user_id_value(id);
+            auto n = detail::user_id_value(c, cfg.user_id_claim);
             if (!n) return false;
             u.id = *n;
-            if (const auto* v = c.find("username"); v && v->is_string()) u.username = std::string(v->get_string());
+            if (auto v = c.string_claim("username")) u.username = std::string(*v);
         }
-        if (const auto* v = c.find("email"); v && v->is_string()) u.email = std::string(v->get_string());
-        if (const auto* v = c.find("is_staff"); v && v->is_bool()) u.is_staff = v->get_bool();
-        if (const auto* v = c.find("is_superuser"); v && v->is_bool()) u.is_superuser = v->get_bool();
+        if (auto v = c.string_claim("email")) u.email = std::string(*v);
+        if (auto v = c.bool_claim("is_staff")) u.is_staff = *v;
+        if (auto v = c.bool_claim("is_superuser")) u.is_superuser = *v;
         u.is_active = true;
         return true;
     }

@@ -52,16 +52,41 @@
 
 namespace warden::jwt {
 
+namespace detail {
+
+// jti_of over `claims` or `object_claims`.
+template <class Claims>
+std::optional<std::string> jti_text(const Claims& c, const settings& s) {
+    if (s.jti_claim.empty()) return std::nullopt;
+    if (auto str = c.string_claim(s.jti_claim)) return std::string(*str);
+    if (!c.contains(s.jti_claim)) return std::nullopt;
+    return boost::json::serialize(*c.find(s.jti_claim)); // not a string: rare, read from the DOM
+}
+
+// check_blacklist over `claims` or `object_claims`.
+template <class Store, class Claims>
+std::error_code check_blacklist_of(Store& store, const Claims& c, const settings& s) {
+    if (s.jti_claim.empty()) return {};
+    std::error_code ec;
+    bool listed = false;
+    if (auto str = c.string_claim(s.jti_claim)) listed = store.is_blacklisted(*str, ec);
+    else if (auto jti = jti_text(c, s)) listed = store.is_blacklisted(*jti, ec);
+    else return {};
+    if (ec) return ec;
+    return listed ? std::error_code(errc::blacklisted) : std::error_code{};
+}
+
+} // namespace detail
+
 /// The token's id as the store keys it: the `jti` claim (`settings::jti_claim`) when
 /// a string, its JSON text otherwise (a number); empty when absent or when the
 /// settings have no jti claim.
 inline std::optional<std::string> jti_of(const boost::json::object& payload, const settings& s) {
-    if (s.jti_claim.empty()) return std::nullopt;
-    auto it = payload.find(s.jti_claim);
-    if (it == payload.end()) return std::nullopt;
-    if (const auto* str = it->value().if_string()) return std::string(*str);
-    return boost::json::serialize(it->value());
+    return detail::jti_text(detail::object_claims{payload}, s);
 }
+
+/// `jti_of` on verified claims (a string `jti` is read from their table).
+inline std::optional<std::string> jti_of(const claims& c, const settings& s) { return detail::jti_text(c, s); }
 
 /// How long a store keeps an entry for this token: its `exp` (whole seconds), or for a
 /// sliding token the later of `exp` and the refresh expiry claim. 0 when none is a number.
@@ -101,12 +126,14 @@ std::error_code record_outstanding(Store& store, const boost::json::object& payl
 /// a 500).
 template <jwt_blacklist_store Store>
 std::error_code check_blacklist(Store& store, const boost::json::object& payload, const settings& s) {
-    auto jti = jti_of(payload, s);
-    if (!jti) return {};
-    std::error_code ec;
-    const bool listed = store.is_blacklisted(*jti, ec);
-    if (ec) return ec;
-    return listed ? std::error_code(errc::blacklisted) : std::error_code{};
+    return detail::check_blacklist_of(store, detail::object_claims{payload}, s);
+}
+
+/// `check_blacklist` on verified claims: a string `jti` is looked up as it is in their
+/// table, without a copy.
+template <jwt_blacklist_store Store>
+std::error_code check_blacklist(Store& store, const claims& c, const settings& s) {
+    return detail::check_blacklist_of(store, c, s);
 }
 
 /// simplejwt's `token.blacklist()`: puts the token's `jti` on the blacklist until the
@@ -137,7 +164,7 @@ std::error_code revoke(Store& store, std::string_view raw_token, const key_servi
                        std::chrono::system_clock::time_point now) {
     claims c;
     if (auto ec = k.backend().decode(raw_token, c, now)) return ec;
-    if (auto ec = verify_token_claims(c.object(), token_type::untyped, k.config())) return ec;
+    if (auto ec = verify_token_claims(c, token_type::untyped, k.config())) return ec;
     std::error_code ec;
     (void)blacklist(store, c.object(), k.config(), detail::unix_seconds(now), ec);
     return ec;

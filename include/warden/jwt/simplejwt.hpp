@@ -166,18 +166,33 @@ inline boost::json::object simplejwt_message_entry(token_type t, std::error_code
     return o;
 }
 
+namespace detail {
+
+// The checks of verify_token_claims over `claims` or `object_claims`.
+template <class Claims>
+std::error_code check_token_claims(const Claims& c, token_type expected, const settings& s) noexcept {
+    if (!s.jti_claim.empty() && !c.contains(s.jti_claim)) return errc::missing_jti;
+    if (expected == token_type::untyped || s.token_type_claim.empty()) return {};
+    auto type = c.string_claim(s.token_type_claim);
+    if (!type) return c.contains(s.token_type_claim) ? errc::wrong_token_type : errc::missing_token_type;
+    if (*type != to_string(expected)) return errc::wrong_token_type;
+    return {};
+}
+
+} // namespace detail
+
 /// simplejwt's `Token.verify()` after decoding (and after its blacklist check, which
 /// the blacklist store adds): the `jti` claim is present, then `token_type` is present
 /// and equals `expected` (not checked for `untyped`, or when the claim setting is empty).
 /// `exp` presence is enforced earlier, by decoding.
 inline std::error_code verify_token_claims(const boost::json::object& payload, token_type expected,
                                            const settings& s) noexcept {
-    if (!s.jti_claim.empty() && !payload.contains(s.jti_claim)) return errc::missing_jti;
-    if (expected == token_type::untyped || s.token_type_claim.empty()) return {};
-    auto it = payload.find(s.token_type_claim);
-    if (it == payload.end()) return errc::missing_token_type;
-    if (!it->value().is_string() || it->value().get_string() != to_string(expected)) return errc::wrong_token_type;
-    return {};
+    return detail::check_token_claims(detail::object_claims{payload}, expected, s);
+}
+
+/// The same checks on verified claims, read from their table (no DOM).
+inline std::error_code verify_token_claims(const claims& c, token_type expected, const settings& s) noexcept {
+    return detail::check_token_claims(c, expected, s);
 }
 
 /// A token being built or re-issued: simplejwt's `Token` without the network.
@@ -388,7 +403,7 @@ public:
     /// (call them separately), as simplejwt checks the blacklist first.
     std::error_code validate(std::string_view raw, token_type t, claims& out, time_point now) const {
         if (auto ec = decode(raw, out, now)) return ec;
-        if (auto ec = verify_token_claims(out.object(), t, settings_)) {
+        if (auto ec = verify_token_claims(out, t, settings_)) {
             out.clear();
             return ec;
         }

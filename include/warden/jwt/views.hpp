@@ -152,7 +152,7 @@ struct basic_token_verify : api_view<authentication<>, permissions<>, Parsers> {
         if (errs) return errs.response();
         claims c;
         if (auto ec = k.backend().validate(*raw, token_type::untyped, c, ctx.clock().now())) return detail::invalid_token(ec, k);
-        if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) {
+        if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c, k.config())) {
             if (is_store_failure(ec)) raise_store_failure(ec);
             errs.add_non_field("Token is blacklisted");
             return errs.response();

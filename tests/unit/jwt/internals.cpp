@@ -49,6 +49,32 @@ TEST_CASE("verifying an access token does not allocate once warm", "[jwt][intern
     CHECK(used == 0);
 }
 
+TEST_CASE("verification builds no DOM: the claims DOM is made on first read", "[jwt][internals][speed]") {
+    // Sixteen members of 40-character strings: the text fits the claims' inline buffer,
+    // the DOM of it does not fit what is left, so building it would allocate.
+    boost::json::object payload;
+    payload["exp"] = 1700000600;
+    for (int i = 0; i < 15; ++i) payload["claim" + std::to_string(i)] = std::string(40, static_cast<char>('a' + i));
+    const key k = key::hmac(algorithm::hs256, std::string(32, 'k'));
+    const std::string raw = sign_jwt(k, payload);
+    const auto now = std::chrono::system_clock::time_point{std::chrono::seconds{1700000000}};
+    const std::string first(40, 'a'), last(40, 'o');
+    claims c;
+    REQUIRE_FALSE(verify_jwt(raw, k, {}, now, c)); // warms per-thread buffers
+    std::size_t before = heap_allocations;
+    REQUIRE_FALSE(verify_jwt(raw, k, {}, now, c));
+    const bool read = c.string_claim("claim14") == last;
+    CHECK(heap_allocations - before == 0);
+    CHECK(read);
+    before = heap_allocations;
+    CHECK(c.object().size() == 16); // now the DOM: it spills from the inline buffer
+    CHECK(heap_allocations - before > 0);
+    before = heap_allocations;
+    const bool found = c.find("claim0")->as_string() == first; // built once
+    CHECK(heap_allocations - before == 0);
+    CHECK(found);
+}
+
 namespace {
 
 // A compact JWS with the header text `header_json` (any bytes), signed by `k`.

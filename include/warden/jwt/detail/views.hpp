@@ -143,11 +143,11 @@ std::shared_ptr<const user> obtain_user(request& req, Ctx& ctx, const key_servic
 template <class Ctx>
 std::optional<response> read_token(std::string_view raw, Ctx& ctx, const key_service& k, token_type type, claims& c) {
     if (auto ec = k.backend().decode(raw, c, ctx.clock().now())) return invalid_token(ec, k);
-    if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c.object(), k.config())) {
+    if (auto ec = check_blacklist(ctx.template get<jwt_blacklist_tag>(), c, k.config())) {
         if (is_store_failure(ec)) raise_store_failure(ec);
         return invalid_token(ec, k);
     }
-    if (auto ec = verify_token_claims(c.object(), type, k.config())) return invalid_token(ec, k);
+    if (auto ec = verify_token_claims(c, type, k.config())) return invalid_token(ec, k);
     return std::nullopt;
 }
 
