@@ -242,8 +242,7 @@ if e2e:
     ct_ = e2e.get("cpu_ratios", {})
     for key, label, lim in (("reference_site/drf", "end to end ≥ 50 × DRF (reference_site, SQLite)", 50),
                             ("reference_site/bare_beast", "end to end ≥ 0.75 × bare Beast (reference_site, SQLite)", 0.75),
-                            ("bench_site/bare_beast", "end to end ≥ 0.9 × bare Beast (bench_site, memory_store)", 0.9),
-                            ("bench_site_nolog/bare_beast", "bench_site without its access log against bare Beast (for information)", 0.9)):
+                            ("bench_site/bare_beast", "end to end ≥ 0.9 × bare Beast (bench_site, memory_store)", 0.9)):
         if rt.get(key) is None:
             continue
         c = ct_.get(key)
