@@ -12,8 +12,8 @@
 
 #include <array>
 #include <charconv>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -187,7 +187,7 @@ public:
     }
 
     /// The user making the request: the anonymous user until authentication succeeds.
-    const warden::user& user() const noexcept { return user_ ? *user_ : anonymous(); }
+    const warden::user& user() const noexcept { return user_ ? *user_ : *warden::user::anonymous(); }
     /// Shared ownership of the user (e.g. to keep it beyond the request).
     const std::shared_ptr<const warden::user>& user_ptr() const noexcept { return user_ ? user_ : warden::user::anonymous(); }
     /// What authenticated the request (DRF's `request.auth`); `scheme` empty if nothing.
@@ -244,11 +244,6 @@ public:
 
 private:
     friend struct detail::pipeline_access;
-
-    static const warden::user& anonymous() noexcept {
-        static const warden::user& a = *warden::user::anonymous();
-        return a;
-    }
 
     void set_remote_address(std::string_view a) noexcept {
         remote_len_ = a.size() < remote_.size() ? a.size() : 0;
