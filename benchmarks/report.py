@@ -215,7 +215,9 @@ if e2e:
     w("")
     w("| server | requests/s (median) | runs | p99 latency | server CPU per request | vs DRF (req/s, CPU) | vs bare Beast (req/s, CPU) |")
     w("|---|---:|---|---:|---:|---:|---:|")
-    labels = {"reference_site": "reference_site (SQLite, blocking pool)", "bench_site": "bench_site (memory_store)",
+    labels = {"reference_site": "reference_site (SQLite, reads on the I/O thread)",
+              "reference_site_pool": "reference_site --no-inline-reads (SQLite, blocking pool)",
+              "bench_site": "bench_site (memory_store)",
               "bench_site_nolog": "bench_site without access log",
               "drf": "DRF reference (gunicorn, 2 workers)", "bare_beast": "bare Beast (no auth): ceiling"}
 
@@ -229,7 +231,7 @@ if e2e:
             return "%.2f, %.2f" % (r, cb / c)
         return "%.2f" % r
 
-    for name in ("reference_site", "bench_site", "bench_site_nolog", "drf", "bare_beast"):
+    for name in ("reference_site", "reference_site_pool", "bench_site", "bench_site_nolog", "drf", "bare_beast"):
         if name not in s:
             continue
         x = s[name]
@@ -433,7 +435,8 @@ plot '%s' using 1:2 with linespoints lw 2 pt 7 title 'dispatch_routes/N (time)',
     subprocess.run(["gnuplot"], input=script.encode(), check=True)
 if e2e:
     dat = os.path.join(res_dir, "e2e.dat")
-    names = [("reference_site", "reference_site\\n(SQLite)"), ("bench_site", "bench_site\\n(memory)"),
+    names = [("reference_site", "reference_site\\n(SQLite)"), ("reference_site_pool", "reference_site\\n(SQLite, pool)"),
+             ("bench_site", "bench_site\\n(memory)"),
              ("bench_site_nolog", "bench_site\\n(memory, no log)"), ("drf", "DRF\\n(gunicorn x2)"),
              ("bare_beast", "bare Beast\\n(no auth)")]
     with open(dat, "w") as f:

@@ -6,7 +6,7 @@
 //                  [--django-db PATH|postgresql://... --django-secret-key KEY]
 //                  [--jwt-key KEY] [--threads N] [--tls-cert PEM --tls-key PEM]
 //                  [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]
-//                  [--cors-origin ORIGIN]... [--static-dir DIR]
+//                  [--cors-origin ORIGIN]... [--static-dir DIR] [--no-inline-reads]
 //
 // With --db postgresql://USER@HOST:PORT/DBNAME and --redis redis://HOST:PORT/N, several
 // instances share every credential and throttle count (docs/deployment.md).
@@ -37,7 +37,7 @@ constexpr const char* usage =
     "                      [--django-db PATH|postgresql://... [--django-secret-key KEY]]\n"
     "                      [--tls-cert PEM --tls-key PEM]\n"
     "                      [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]\n"
-    "                      [--cors-origin ORIGIN]... [--static-dir DIR]\n";
+    "                      [--cors-origin ORIGIN]... [--static-dir DIR] [--no-inline-reads]\n";
 
 template <class Int>
 Int parse_number(std::string_view flag, std::string_view v, Int lo, Int hi) {
@@ -65,6 +65,7 @@ options parse(int argc, char** argv) {
         else if (a == "--django-db") o.django_db = value();
         else if (a == "--django-secret-key") o.django_secret_key = value();
         else if (a == "--jwt-key") o.jwt_key = value();
+        else if (a == "--no-inline-reads") o.inline_reads = false;
         else if (a == "--threads") o.threads = parse_number<unsigned>(a, value(), 1, 256);
         else if (a == "--tls-cert") o.tls_cert = value();
         else if (a == "--tls-key") o.tls_key = value();

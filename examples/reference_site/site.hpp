@@ -146,6 +146,7 @@ struct options {
     std::string django_secret_key;   // --django-secret-key, else DJANGO_SECRET_KEY
     std::string jwt_key = "reference-jwt-signing-key-0123456789abcdef";
     unsigned threads = 0;
+    bool inline_reads = true;   // --no-inline-reads: every store route on the blocking pool
     std::string tls_cert, tls_key;
     std::string jwt_private_key;                 // a PEM file: signs with RS256, ES256 or EdDSA
     std::vector<std::string> jwt_verify_keys;    // PEM files: published and verifying too (rotation)
@@ -223,6 +224,7 @@ int serve_site(const options& opt, const settings& s, const std::string& where, 
     so.address = opt.address;
     so.port = opt.port;
     so.threads = opt.threads;
+    so.inline_reads = opt.inline_reads;
     if (!opt.tls_cert.empty()) so.tls = tls_options{opt.tls_cert, opt.tls_key};
     std::string base = (so.tls ? "https://" : "http://") + opt.address + ":" + std::to_string(opt.port);
     std::cout << "warden reference site on " << base << " (" << where << ")\n"

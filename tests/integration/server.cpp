@@ -7,6 +7,8 @@
 #include <warden/server/server.hpp>
 #include <warden/test/stream_client.hpp>
 
+#include <support/backends.hpp>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -401,6 +403,88 @@ TEST_CASE("a blocking route does not stall a fast request on the same I/O thread
     CHECK(slow_response->body() == R"({"gate":"opened"})");
     srv.stop();
     srv.wait();
+}
+
+namespace {
+
+// Where a handler ran: the I/O thread (an inline route) or a pool thread.
+std::atomic<std::thread::id> handler_thread;
+
+struct where_view : api_view<authentication<>> {
+    response get(request&) {
+        handler_thread = std::this_thread::get_id();
+        return json({{"where", "here"}});
+    }
+};
+struct token_view : api_view<authentication<token_auth>, permissions<is_authenticated>> {
+    response get(request& req) {
+        handler_thread = std::this_thread::get_id();
+        return json({{"username", req.user().username}});
+    }
+};
+
+// One I/O thread and one blocking thread; the thread ids of an inline route's handler
+// and of a token route's handler.
+struct inline_reads_probe {
+    warden_test::temp_db file;
+    sqlite_store db{file.path(), {.pool_size = 1}};
+    std::string key;
+
+    inline_reads_probe() {
+        user alice;
+        alice.username = "alice";
+        alice.is_active = true;
+        REQUIRE_FALSE(db.create_user(alice));
+        REQUIRE_FALSE(token::issue(db, alice.id, settings{}, 1, key));
+    }
+    auto make_site() { return app<route<"/where/", where_view>, route<"/token/", token_view>>(db); }
+    std::string token_request() const { return get("/token/", "Authorization: Token " + key + "\r\n"); }
+};
+
+} // namespace
+
+TEST_CASE("a route that only reads SQLite runs on the I/O thread when a connection is idle, else on the pool",
+          "[integration][server][inline]") {
+    inline_reads_probe probe;
+    auto site = probe.make_site();
+    REQUIRE(decltype(site)::work_of([] { http_request m; m.target("/token/"); return m; }()) == work_kind::store_read);
+    for (bool inline_reads : {true, false}) {
+        auto o = local();
+        o.threads = 1;
+        o.blocking_threads = 1;
+        o.inline_reads = inline_reads;
+        server<decltype(site), test::memory_log> srv{site, o};
+        srv.start();
+        conn c;
+        REQUIRE_FALSE(c.connect(srv.port()));
+        auto here = c.request(get("/where/"));
+        REQUIRE(here);
+        const auto io_thread = handler_thread.load();
+        auto r = c.request(probe.token_request());
+        REQUIRE(r);
+        CHECK(r->result_int() == 200);
+        CHECK(r->body() == R"({"username":"alice"})");
+        CHECK((handler_thread.load() == io_thread) == inline_reads);
+
+        if (inline_reads) {
+            // The store's only connection is taken: the request goes to the pool, whose
+            // thread waits for the connection and answers once it is given back.
+            REQUIRE(probe.db.try_reserve_reader());
+            std::optional<http::response<http::string_body>> queued;
+            std::thread client([&] {
+                conn q;
+                if (!q.connect(srv.port())) queued = q.request(probe.token_request());
+            });
+            std::this_thread::sleep_for(50ms);
+            probe.db.release_reader();
+            client.join();
+            REQUIRE(queued);
+            CHECK(queued->result_int() == 200);
+            CHECK(handler_thread.load() != io_thread);
+        }
+        srv.stop();
+        srv.wait();
+    }
 }
 
 TEST_CASE("password hashing has its own bounded queue: past it 503 at once, and store routes keep being served", "[integration][server][limits]") {

@@ -122,6 +122,8 @@ public:
         // onto the blocking pool.
         try {
             p.work = work_of(router_type::match(detail::percent_decode(t, false)));
+            // Reads reserve by route index, which only handle() learns here: the pool.
+            if (p.work == work_kind::store_read) p.work = work_kind::blocking;
         } catch (...) {
             p.work = work_kind::hashing;   // out of memory: the most restricted queue
         }
@@ -132,6 +134,22 @@ public:
     static work_kind work_of(const http_request& msg) noexcept { return plan(msg).work; }
     /// True when the request's route may block the thread (`work_of(msg)` is not inline).
     static bool blocking(const http_request& msg) noexcept { return work_of(msg) != work_kind::inline_; }
+
+    /// For a request whose plan says `work_kind::store_read`: reserves for the calling
+    /// thread an idle connection of each blocking store the route uses, without waiting.
+    /// True when it did: the request may then be handled on this thread, and
+    /// `release_reads(plan)` must follow. False (holding nothing) when a store has no
+    /// connection idle, or the plan is not `store_read`: the request goes to the
+    /// blocking pool.
+    bool try_reserve_reads(const route_plan& plan) noexcept {
+        if (plan.work != work_kind::store_read || plan.match.index < 0) return false;
+        return reads_table[static_cast<std::size_t>(plan.match.index)](ctx_, true);
+    }
+    /// Gives back what `try_reserve_reads(plan)` reserved.
+    void release_reads(const route_plan& plan) noexcept {
+        if (plan.work == work_kind::store_read && plan.match.index >= 0)
+            reads_table[static_cast<std::size_t>(plan.match.index)](ctx_, false);
+    }
 
     /// Handles one request. `arena`, when given, supplies the response's header storage.
     http_response handle(http_request& msg, connection_info info = {}, detail::arena* arena = nullptr) {
@@ -174,6 +192,19 @@ private:
     static constexpr std::array<dispatch_fn, sizeof...(Routes)> dispatch_table{
         &detail::dispatch_view<typename Routes::view_type, Defaults, Ctx>...};
     static constexpr std::array<work_kind, sizeof...(Routes)> work_table{traits_of<Routes>::work...};
+
+    // Per route: reserve (`take`) or give back the connections of its `store_read` reads.
+    using reads_fn = bool (*)(Ctx&, bool take) noexcept;
+    template <class R>
+    static bool reads_of(Ctx& ctx, bool take) noexcept {
+        if constexpr (traits_of<R>::work == work_kind::store_read) {
+            using tags = typename traits_of<R>::required_services;
+            if (take) return ctx.template try_reserve_readers<tags>();
+            ctx.template release_readers<tags>();
+        }
+        return false;
+    }
+    static constexpr std::array<reads_fn, sizeof...(Routes)> reads_table{&reads_of<Routes>...};
 
     static work_kind work_of(const route_match& m) noexcept {
         return m.index >= 0 ? work_table[static_cast<std::size_t>(m.index)] : work_kind::inline_;

@@ -21,6 +21,10 @@
 ///   (password hashing), and `using requires_services = warden::services<tags...>;`
 ///   naming the app services it uses (stores, keys). The server runs a route whose
 ///   policies may block, or use a blocking store, off the I/O threads.
+/// - optional `static constexpr bool store_reads_only = true;` when its store calls only
+///   read (a write it may make is one it can do without, such as deleting an expired
+///   token). A route whose blocking store calls all come from such policies runs on the
+///   I/O thread when the store has a connection idle (`work_kind::store_read`).
 ///
 /// Requirements of a permission `P` (a model: tests/unit/view/exemplars.cpp):
 /// - `using policy_kind = warden::permission_tag;`

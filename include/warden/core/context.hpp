@@ -17,7 +17,9 @@
 #include <warden/core/service_tags.hpp>
 #include <warden/core/settings.hpp>
 
+#include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -40,6 +42,13 @@ constexpr bool service_blocks() {
     if constexpr (requires { { S::blocking } -> std::convertible_to<bool>; }) return S::blocking;
     else return false;
 }
+
+// Whether a thread may reserve one of S's connections for its reads (`try_reserve_reader`).
+template <class S>
+concept reserves_readers = requires(S& s) {
+    { s.try_reserve_reader() } noexcept -> std::same_as<bool>;
+    { s.release_reader() } noexcept;
+};
 
 template <class Tag, class... S>
 constexpr std::size_t provider_index() {
@@ -105,7 +114,67 @@ public:
     template <class TagList>
     static constexpr bool blocking_services() { return blocking_of(static_cast<TagList*>(nullptr)); }
 
+    /// True when every blocking service providing a tag of `TagList` lets a thread
+    /// reserve a connection for its reads (`work_kind::store_read`).
+    template <class TagList>
+    static constexpr bool reserves_readers() {
+        constexpr auto mask = blocking_mask(static_cast<TagList*>(nullptr));
+        return mask != 0 && (mask & reserving_mask()) == mask;
+    }
+
+    /// Reserves for the calling thread an idle connection of each blocking service
+    /// providing a tag of `TagList`, without waiting; false, holding none, when one has
+    /// none idle. Its reads then run on this thread until `release_readers<TagList>()`.
+    template <class TagList>
+        requires(reserves_readers<TagList>())
+    bool try_reserve_readers() const noexcept {
+        constexpr auto mask = blocking_mask(static_cast<TagList*>(nullptr));
+        const bool all = [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return ((!(mask >> I & 1) || reserve_one<I>()) && ...);
+        }(std::index_sequence_for<Services...>{});
+        if (!all) release_readers<TagList>();   // a service not reserved ignores it
+        return all;
+    }
+
+    /// Gives back what `try_reserve_readers<TagList>()` reserved.
+    template <class TagList>
+        requires(reserves_readers<TagList>())
+    void release_readers() const noexcept {
+        constexpr auto mask = blocking_mask(static_cast<TagList*>(nullptr));
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (release_one<I, (mask >> I & 1) != 0>(), ...);
+        }(std::index_sequence_for<Services...>{});
+    }
+
 private:
+    static_assert(sizeof...(Services) <= 64, "warden::context: at most 64 services");
+
+    template <std::size_t I>
+    using service_at = std::remove_cvref_t<std::tuple_element_t<I, std::tuple<Services...>>>;
+
+    // Bit i: service i blocks and provides a tag of the list.
+    template <class... Tags>
+    static constexpr std::uint64_t blocking_mask(warden::services<Tags...>*) {
+        std::uint64_t m = 0;
+        ((m |= blocking_for<Tags>() ? std::uint64_t{1} << detail::provider_index<Tags, Services...>() : 0), ...);
+        return m;
+    }
+    // Bit i: service i reserves readers.
+    static constexpr std::uint64_t reserving_mask() {
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return ((std::uint64_t{detail::reserves_readers<service_at<I>>} << I) | ... | 0);
+        }(std::index_sequence_for<Services...>{});
+    }
+    template <std::size_t I>
+    bool reserve_one() const noexcept {
+        if constexpr (detail::reserves_readers<service_at<I>>) return std::get<I>(services_).try_reserve_reader();
+        else return false;
+    }
+    template <std::size_t I, bool Used>
+    void release_one() const noexcept {
+        if constexpr (Used && detail::reserves_readers<service_at<I>>) std::get<I>(services_).release_reader();
+    }
+
     template <class... Tags>
     static constexpr bool blocking_of(warden::services<Tags...>*) {
         return (blocking_for<Tags>() || ...);

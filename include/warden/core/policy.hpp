@@ -51,6 +51,16 @@ constexpr bool declares_may_block() {
     else return false;
 }
 
+// Whether P declares `static constexpr bool store_reads_only = true;`: its calls on the
+// services it requires only read, and any write it makes is one it can do without (a
+// failed write changes nothing it answers: the delete of an expired token). The server
+// may then run its route on the I/O thread when the store has a connection idle.
+template <class P>
+constexpr bool declares_store_reads_only() {
+    if constexpr (requires { { P::store_reads_only } -> std::convertible_to<bool>; }) return P::store_reads_only;
+    else return false;
+}
+
 // A policy instance as the app builds it: from the context when the policy has a
 // constructor taking it, otherwise default-constructed. The app's registry builds
 // every shared instance with it; a combinator builds its operands with it.

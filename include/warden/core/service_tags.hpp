@@ -31,6 +31,26 @@ struct provides {};
 template <class... Tags>
 struct services {};
 
+namespace detail {
+
+// The `requires_services` of P, or `services<>`.
+template <class P>
+struct services_of { using type = warden::services<>; };
+template <class P>
+    requires requires { typename P::requires_services; }
+struct services_of<P> { using type = typename P::requires_services; };
+
+// The concatenation of `services<...>` lists (a tag may repeat).
+template <class... Lists>
+struct merge_services { using type = warden::services<>; };
+template <class... As>
+struct merge_services<warden::services<As...>> { using type = warden::services<As...>; };
+template <class... As, class... Bs, class... Rest>
+struct merge_services<warden::services<As...>, warden::services<Bs...>, Rest...>
+    : merge_services<warden::services<As..., Bs...>, Rest...> {};
+
+} // namespace detail
+
 } // namespace warden
 
 #endif

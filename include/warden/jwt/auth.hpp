@@ -199,6 +199,8 @@ public:
         Options.stateless,
         std::conditional_t<Options.check_revoked, services<jwt_keys_tag, jwt_blacklist_tag>, services<jwt_keys_tag>>,
         services<jwt_keys_tag, users_tag, jwt_blacklist_tag>>;
+    /// Reads the user and the blacklist, never writes.
+    static constexpr bool store_reads_only = true;
     static constexpr std::string_view scheme = "jwt";
 
     basic_jwt_auth() = default;

@@ -53,20 +53,6 @@ namespace warden {
 
 namespace detail {
 
-template <class P>
-struct services_of { using type = warden::services<>; };
-template <class P>
-    requires requires { typename P::requires_services; }
-struct services_of<P> { using type = typename P::requires_services; };
-
-template <class... Lists>
-struct merge_services { using type = warden::services<>; };
-template <class... As>
-struct merge_services<warden::services<As...>> { using type = warden::services<As...>; };
-template <class... As, class... Bs, class... Rest>
-struct merge_services<warden::services<As...>, warden::services<Bs...>, Rest...>
-    : merge_services<warden::services<As..., Bs...>, Rest...> {};
-
 // A denial "carries its own words" when a permission set a message or code.
 constexpr bool has_own_words(const permission_result& r) noexcept {
     return r.message != default_permission_message || r.code != "permission_denied";
@@ -107,6 +93,9 @@ public:
     using policy_kind = permission_tag;
     using requires_services = typename merge_services<typename services_of<Ps>::type...>::type;
     static constexpr bool may_block = (declares_may_block<Ps>() || ...);
+    // Reads only when every operand that uses a service does.
+    static constexpr bool store_reads_only =
+        ((std::is_same_v<typename services_of<Ps>::type, warden::services<>> || declares_store_reads_only<Ps>()) && ...);
 
     template <class Request, class View, class Object, class Ctx>
     static constexpr bool decides_object() {

@@ -43,6 +43,13 @@ struct server_options {
     /// Threads of the pool that runs routes waiting on a blocking store (SQLite,
     /// PostgreSQL); 0 means twice `std::thread::hardware_concurrency()`.
     unsigned blocking_threads = 0;
+    /// Run a route that only reads its stores (`work_kind::store_read`: token, session
+    /// and JWT authentication over SQLite) on the I/O thread when each store has a
+    /// connection idle, instead of handing it to the blocking pool and back. Such a read
+    /// waits on no lock (SQLite's WAL mode) and its rare writes never wait (they fail
+    /// instead, harmlessly); it can still wait on the disk when the database is not in
+    /// the page cache. false: every blocking route goes to the pool.
+    bool inline_reads = true;
     /// Requests that may wait for a blocking-pool thread; past it a request is answered
     /// 503 at once.
     std::size_t blocking_queue = 1024;

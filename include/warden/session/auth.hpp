@@ -66,6 +66,8 @@ class basic_session_auth {
 public:
     using policy_kind = authenticator_tag;
     using requires_services = services<sessions_tag, users_tag>;
+    /// Reads the store; the only write, deleting a stale record, may fail harmlessly.
+    static constexpr bool store_reads_only = true;
     static constexpr std::string_view scheme = "session";
 
     /// Unconfigured: the settings are read (and the auth hash keyed) per request.

@@ -138,7 +138,10 @@ struct store_holder {
 ///   then runs routes that use it off the I/O threads);
 /// - `using self_purging = warden::services<tags...>;` for services whose expired
 ///   records it drops by itself (Redis TTLs, the memory store's throttle shards);
-/// - `std::string name() const` naming it in the outage log (never a password).
+/// - `std::string name() const` naming it in the outage log (never a password);
+/// - `bool try_reserve_reader() noexcept` and `void release_reader() noexcept` when a
+///   thread can take one of its connections for a few reads without waiting (then
+///   routes that only read it run on the I/O thread when one is idle).
 ///
 /// Purge schedule: every `sweep_every`-th write of a service (add a token, create or
 /// save a session, record or blacklist a JWT, a throttle hit) purges that service's
@@ -234,6 +237,22 @@ public:
 
     /// Where outage lines go (default: stderr with a UTC time).
     void set_log(store_log_fn log) noexcept { h_->log = log ? log : &detail::stderr_store_log; }
+    /// Reserves an idle connection for the calling thread's reads, without waiting
+    /// (backends that offer it: the SQLite stores). The server uses it to run a route that
+    /// only reads (`work_kind::store_read`) on the I/O thread; see the backend for what
+    /// its writes do meanwhile.
+    bool try_reserve_reader() noexcept
+        requires requires(Backend& be) { { be.try_reserve_reader() } noexcept -> std::same_as<bool>; }
+    {
+        return b().try_reserve_reader();
+    }
+    /// Gives back the connection `try_reserve_reader` took.
+    void release_reader() noexcept
+        requires requires(Backend& be) { { be.release_reader() } noexcept; }
+    {
+        b().release_reader();
+    }
+
     /// False from a failure meaning the store cannot serve (`store_condition::unavailable`)
     /// until the next operation that succeeds.
     bool available() const noexcept { return h_->up.load(std::memory_order_relaxed); }

@@ -40,6 +40,8 @@ template <fixed_string Keyword>
 struct basic_token_auth {
     using policy_kind = authenticator_tag;
     using requires_services = services<tokens_tag>;
+    /// Reads the store; the only write, deleting a stale record, may fail harmlessly.
+    static constexpr bool store_reads_only = true;
     static constexpr std::string_view challenge = Keyword.view();
     static constexpr std::string_view scheme = "token";
 

@@ -8,6 +8,7 @@
 
 #include <warden/core/detail/type_list.hpp>
 #include <warden/core/policy.hpp>
+#include <warden/core/service_tags.hpp>
 #include <warden/core/work_kind.hpp>
 #include <warden/view/api_view.hpp>
 #include <warden/view/detail/methods.hpp>
@@ -23,12 +24,18 @@ namespace warden {
 namespace detail {
 
 // Where policy or view P makes a request run with context Ctx: CPU-heavy work it
-// declares (`may_block`: password hashing) outranks waits on a blocking store.
+// declares (`may_block`: password hashing) outranks waits on a blocking store, and
+// those outrank reads that may run on the I/O thread (`store_reads_only` over stores
+// that reserve readers).
 template <class P, class Ctx>
 constexpr work_kind work_of() {
     if (declares_may_block<P>()) return work_kind::hashing;
-    if constexpr (requires { typename P::requires_services; })
-        if (Ctx::template blocking_services<typename P::requires_services>()) return work_kind::blocking;
+    if constexpr (requires { typename P::requires_services; }) {
+        using tags = typename P::requires_services;
+        if (Ctx::template blocking_services<tags>())
+            return declares_store_reads_only<P>() && Ctx::template reserves_readers<tags>() ? work_kind::store_read
+                                                                                         : work_kind::blocking;
+    }
     return work_kind::inline_;
 }
 
@@ -44,6 +51,13 @@ struct list_work;
 template <class... Ps, class Ctx>
 struct list_work<type_list<Ps...>, Ctx> {
     static constexpr work_kind value = std::max({work_kind::inline_, work_of<Ps, Ctx>()...});
+};
+
+template <class List>
+struct list_services;
+template <class... Ps>
+struct list_services<type_list<Ps...>> {
+    using type = typename merge_services<typename services_of<Ps>::type...>::type;
 };
 
 } // namespace detail
@@ -106,13 +120,19 @@ struct view_traits : view_policies<View, Defaults> {
         detail::allow_header<has_get, has_post, has_put, has_patch, has_delete, has_head>::value;
 
     /// Where the server runs the route's requests: on the I/O thread, the blocking pool
-    /// (a blocking store) or the hashing pool (the view or a policy declares `may_block`).
+    /// (a blocking store; on the I/O thread for `store_read` routes when a connection is
+    /// idle) or the hashing pool (the view or a policy declares `may_block`).
     static constexpr work_kind work =
         std::max({detail::work_of<View, Ctx>(), detail::list_work<authenticators, Ctx>::value,
                   detail::list_work<permission_list, Ctx>::value, detail::list_work<throttle_list, Ctx>::value});
     /// True when handling a request may block the thread (the server then runs it off
     /// the I/O threads).
     static constexpr bool blocking = work != work_kind::inline_;
+    /// Every service the view and its policies require (a tag may repeat): the stores a
+    /// `store_read` route reserves connections of.
+    using required_services = typename detail::merge_services<
+        typename detail::services_of<View>::type, typename detail::list_services<authenticators>::type,
+        typename detail::list_services<permission_list>::type, typename detail::list_services<throttle_list>::type>::type;
 };
 
 } // namespace warden

@@ -327,6 +327,101 @@ TEST_CASE("one pooled connection still serves many threads", "[store][sqlite][co
     CHECK(allowed.load() == 25);
 }
 
+TEST_CASE("a thread reserves an idle connection for its reads without waiting, and gives it back", "[store][sqlite][inline]") {
+    temp_db file;
+    sqlite_store s{file.path(), {.busy_timeout = std::chrono::milliseconds{2000}, .pool_size = 1}};
+    user alice;
+    alice.username = "alice";
+    REQUIRE_FALSE(s.create_user(alice));
+
+    REQUIRE(s.try_reserve_reader());
+    CHECK_FALSE(s.try_reserve_reader());   // one per thread and store: nothing nests
+    CHECK(s.find_user_by_username("alice"));   // the reserved connection reads
+
+    // The only connection is reserved: another thread's read waits for it, and another
+    // thread cannot reserve it.
+    bool other_reserved = true;
+    std::thread([&] { other_reserved = s.try_reserve_reader(); }).join();
+    CHECK_FALSE(other_reserved);
+    std::atomic<bool> read_done{false};
+    std::thread reader([&] {
+        read_done = s.find_user_by_username("alice") != nullptr;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    CHECK_FALSE(read_done.load());   // still waiting for the reserved connection
+    s.release_reader();
+    reader.join();
+    CHECK(read_done.load());
+
+    // Given back: reserved again at once, by another thread too.
+    std::thread([&] {
+        other_reserved = s.try_reserve_reader();
+        if (other_reserved) s.release_reader();
+    }).join();
+    CHECK(other_reserved);
+}
+
+TEST_CASE("writes on a thread that holds a reserved reader never wait: busy at once", "[store][sqlite][inline]") {
+    temp_db file;
+    sqlite_store s{file.path(), {.busy_timeout = std::chrono::milliseconds{2000}, .pool_size = 2}};
+    user alice;
+    alice.username = "alice";
+    REQUIRE_FALSE(s.create_user(alice));
+
+    REQUIRE(s.try_reserve_reader());
+    // Free to write: the write runs on the reserved connection.
+    CHECK(s.throttle_hit("k", 1, 60, 10).allowed);
+
+    // Another process holds SQLite's write lock: the write fails at once instead of
+    // sleeping in the busy handler for up to 2 s.
+    raw_db other(file.path());
+    other.exec("BEGIN IMMEDIATE");
+    std::error_code ec;
+    auto started = std::chrono::steady_clock::now();
+    s.throttle_hit("k", 2, 60, 10, ec);
+    CHECK(ec == store_errc::busy);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds{1500});
+    CHECK(s.find_user_by_username("alice"));   // reads go on (WAL)
+    other.exec("ROLLBACK");
+    s.release_reader();
+
+    // Released: the connection's busy timeout is back, so a pooled write waits again
+    // for a lock that is soon released.
+    other.exec("BEGIN IMMEDIATE");
+    std::thread unlock([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds{100});
+        other.exec("ROLLBACK");
+    });
+    for (int i = 0; i < 2; ++i) CHECK(s.throttle_hit("k", 3 + i, 60, 10).allowed);   // both connections
+    unlock.join();
+}
+
+TEST_CASE("writes on a thread that holds a reserved reader do not wait for another writer of the process", "[store][sqlite][inline]") {
+    temp_db file;
+    sqlite_store s{file.path(), {.busy_timeout = std::chrono::milliseconds{2000}, .pool_size = 3}};
+    REQUIRE(s.throttle_hit("k", 1, 60, 10).allowed);
+    // A writer holds the in-process writer gate (its transaction is open on the file).
+    raw_db other(file.path());
+    other.exec("BEGIN IMMEDIATE");
+    std::atomic<bool> writer_done{false};
+    std::thread writer([&] {
+        std::error_code e;
+        s.throttle_hit("k", 2, 60, 10, e);   // holds the gate, waits in SQLite's busy handler
+        writer_done = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    REQUIRE(s.try_reserve_reader());
+    std::error_code ec;
+    const auto started = std::chrono::steady_clock::now();
+    s.throttle_hit("k", 3, 60, 10, ec);
+    CHECK(ec == store_errc::busy);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds{1500});
+    s.release_reader();
+    other.exec("ROLLBACK");
+    writer.join();
+    CHECK(writer_done.load());
+}
+
 TEST_CASE("stores declare whether their calls block", "[store][sqlite]") {
     STATIC_REQUIRE(sqlite_store::blocking);
     STATIC_REQUIRE_FALSE(memory_store::blocking);

@@ -18,11 +18,14 @@
 namespace warden::detail {
 
 // Apps that route a request once, before it is handled (warden::app): `app.plan(msg)`
-// says where the route runs (`work_kind`), and `handle` takes the plan back.
+// says where the route runs (`work_kind`), `try_reserve_reads` whether a `store_read`
+// route may run on this thread now, and `handle` takes the plan back.
 template <class App>
 concept routes_once = requires(App& app, http_request& m, const route_plan& p, connection_info i, arena* a) {
     { app.plan(m) } -> std::same_as<route_plan>;
     { app.handle(m, p, i, a) } -> std::same_as<http_response>;
+    { app.try_reserve_reads(p) } noexcept -> std::same_as<bool>;
+    { app.release_reads(p) } noexcept;
 };
 
 /// Any app, behind two function pointers. An app that does not plan its routes gets the
@@ -31,9 +34,12 @@ struct app_ref {
     void* app = nullptr;
     route_plan (*plan_fn)(void*, http_request&) = nullptr;
     http_response (*handle_fn)(void*, http_request&, const route_plan&, connection_info, arena*) = nullptr;
+    bool (*reads_fn)(void*, const route_plan&, bool take) noexcept = nullptr;
     bool routes_once = false;
 
     route_plan plan(http_request& m) const { return plan_fn(app, m); }
+    bool try_reserve_reads(const route_plan& p) const noexcept { return reads_fn(app, p, true); }
+    void release_reads(const route_plan& p) const noexcept { reads_fn(app, p, false); }
     http_response handle(http_request& m, const route_plan& p, connection_info i, arena* a) const {
         return handle_fn(app, m, p, i, a);
     }
@@ -48,6 +54,11 @@ app_ref make_app_ref(App& app) {
         r.plan_fn = [](void* p, http_request& m) -> route_plan { return static_cast<App*>(p)->plan(m); };
         r.handle_fn = [](void* p, http_request& m, const route_plan& plan, connection_info i, arena* a) -> http_response {
             return static_cast<App*>(p)->handle(m, plan, i, a);
+        };
+        r.reads_fn = [](void* p, const route_plan& plan, bool take) noexcept -> bool {
+            if (take) return static_cast<App*>(p)->try_reserve_reads(plan);
+            static_cast<App*>(p)->release_reads(plan);
+            return false;
         };
     } else {
         r.plan_fn = [](void*, http_request&) { return route_plan{}; };

@@ -62,6 +62,7 @@ struct session_config {
     std::uint64_t body_limit = 1024 * 1024;
     std::chrono::steady_clock::duration queue_timeout = std::chrono::seconds(10);
     bool access_log = true;
+    bool inline_reads = true;   // server_options::inline_reads
     // How long a closing connection keeps reading (and discarding) what the client still
     // sends, so the kernel does not answer it with a reset that could destroy the final
     // response before the client reads it.
@@ -75,6 +76,7 @@ inline session_config make_session_config(const server_options& o) {
     c.body_limit = o.body_limit;
     c.queue_timeout = o.queue_timeout;
     c.access_log = o.access_log;
+    c.inline_reads = o.inline_reads;
     c.linger = std::min<std::chrono::steady_clock::duration>(c.linger, o.timeout);
     return c;
 }
@@ -308,6 +310,15 @@ private:
             plan_ = env_->app->plan(parser_->get());
             switch (plan_.work) {
             case work_kind::inline_: break;
+            case work_kind::store_read:
+                // A few cached reads cost less than the hand-off to the pool and back.
+                if (env_->config.inline_reads && env_->app->try_reserve_reads(plan_)) {
+                    run_handler();
+                    env_->app->release_reads(plan_);
+                    return write_response();
+                }
+                queue = env_->blocking_queue;
+                break;
             case work_kind::blocking: queue = env_->blocking_queue; break;
             case work_kind::hashing: queue = env_->hashing_queue; break;
             }

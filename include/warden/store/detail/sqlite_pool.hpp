@@ -32,6 +32,12 @@
 
 namespace warden::detail::sqlite {
 
+/// Sets the connection's busy timeout (SQLite's busy handler), clamped to its int range.
+inline void set_busy_timeout(sqlite3* db, std::chrono::milliseconds timeout) noexcept {
+    const auto ms = timeout.count();
+    sqlite3_busy_timeout(db, ms > 0x7fffffff ? 0x7fffffff : static_cast<int>(ms < 0 ? 0 : ms));
+}
+
 /// Opens `path` for reading and writing (creating it when `create`), with extended
 /// result codes, the busy timeout, and the per-connection settings every warden
 /// connection uses. On failure returns null and sets `rc`.
@@ -43,8 +49,7 @@ inline db_handle open_connection(const std::string& path, std::chrono::milliseco
     db_handle db(raw);
     if (rc != SQLITE_OK) return nullptr;
     sqlite3_extended_result_codes(db.get(), 1);
-    const auto ms = busy_timeout.count();
-    sqlite3_busy_timeout(db.get(), ms > 0x7fffffff ? 0x7fffffff : static_cast<int>(ms < 0 ? 0 : ms));
+    set_busy_timeout(db.get(), busy_timeout);
     // foreign_keys and synchronous are per connection, not stored in the file.
     // trusted_schema=OFF: a tampered file cannot make schema-defined SQL call functions
     // with side effects.
@@ -145,28 +150,47 @@ private:
 class pool;
 
 /// A connection borrowed from the pool (and, for writers, the writer gate); both are
-/// given back on destruction.
+/// given back on destruction. A lease on the connection the thread has reserved
+/// (`pool::try_reserve_reader`) only borrows it: the reservation gives it back.
 class lease {
 public:
     lease() = default;
     lease(lease&& o) noexcept
-        : pool_(std::exchange(o.pool_, nullptr)), conn_(std::move(o.conn_)), writer_(std::exchange(o.writer_, false)) {}
+        : pool_(std::exchange(o.pool_, nullptr)), conn_(std::exchange(o.conn_, nullptr)),
+          reserved_(std::exchange(o.reserved_, false)), writer_(std::exchange(o.writer_, false)) {}
     lease& operator=(lease&&) = delete;
     ~lease();
 
     explicit operator bool() const noexcept { return conn_ != nullptr; }
-    connection* operator->() const noexcept { return conn_.get(); }
+    connection* operator->() const noexcept { return conn_; }
     connection& operator*() const noexcept { return *conn_; }
 
 private:
     friend class pool;
     pool* pool_ = nullptr;
-    std::unique_ptr<connection> conn_;
+    connection* conn_ = nullptr;
+    bool reserved_ = false;   // the thread's reserved connection: not given back here
     bool writer_ = false;
 };
 
+// A thread's reserved readers (pool::try_reserve_reader): at most one per pool, two
+// pools at once.
+struct reader_slot {
+    const pool* owner = nullptr;
+    connection* conn = nullptr;
+};
+inline thread_local reader_slot reader_slots[2];
+
 /// The pool. Waits for a free connection at most `busy_timeout`, then reports
 /// `store_errc::busy`.
+///
+/// Reads on the calling thread: `try_reserve_reader()` takes an idle connection for the
+/// calling thread, or fails at once when none is idle. Until `release_reader()` the
+/// thread's reads use it without touching the pool, and its writes never wait: the
+/// writer gate is only tried, and SQLite's busy handler is off for them, so a write
+/// that cannot go at once fails with `store_errc::busy`. The server reserves this way
+/// to run a route that only reads (its policies declare `store_reads_only`) on the I/O
+/// thread instead of handing it to the blocking pool (docs/deployment.md).
 class pool {
 public:
     pool(std::string path, std::chrono::milliseconds busy_timeout, std::span<const std::string_view> sql)
@@ -176,13 +200,14 @@ public:
     void add(db_handle db) {
         auto c = std::make_unique<connection>(std::move(db), sql_);
         std::lock_guard lock(mu_);
-        idle_.push_back(std::move(c));
-        ++size_;
+        idle_.reserve(all_.size() + 1);
+        all_.push_back(std::move(c));
+        idle_.push_back(all_.back().get());
     }
 
     /// Opens connections until the pool holds `n`.
     std::error_code fill(std::size_t n) {
-        while (size_ < n) {
+        while (size() < n) {
             int rc = SQLITE_OK;
             auto db = open_connection(path_, busy_timeout_, false, rc);
             if (!db) return to_error(rc);
@@ -191,17 +216,38 @@ public:
         return {};
     }
 
-    /// A connection for reading.
+    /// A connection for reading: the thread's reserved one, else one from the pool.
     lease acquire(std::error_code& ec) {
         lease l;
+        if (auto* r = reserved()) {
+            l.pool_ = this;
+            l.conn_ = r;
+            l.reserved_ = true;
+            ec.clear();
+            return l;
+        }
         take(l, ec);
         return l;
     }
 
     /// A connection for writing: in-process writers are serialised first (see the file
-    /// comment), then a connection is taken.
+    /// comment), then a connection is taken. On a thread holding a reservation, the gate
+    /// is only tried and the write runs on the reserved connection without busy waits.
     lease acquire_writer(std::error_code& ec) {
         lease l;
+        if (auto* r = reserved()) {
+            if (!writer_gate_.try_acquire_for(std::chrono::milliseconds{0})) {
+                ec = store_errc::busy;
+                return l;
+            }
+            set_busy_timeout(r->db(), std::chrono::milliseconds{0});
+            l.pool_ = this;
+            l.conn_ = r;
+            l.reserved_ = true;
+            l.writer_ = true;
+            ec.clear();
+            return l;
+        }
         if (!writer_gate_.try_acquire_for(busy_timeout_)) {
             ec = store_errc::busy;
             return l;
@@ -212,10 +258,48 @@ public:
         return l;
     }
 
+    /// Takes an idle connection for the calling thread's next calls (see the class
+    /// comment); false, without waiting, when none is idle or the thread holds as many
+    /// reservations as it can (two pools at once).
+    bool try_reserve_reader() noexcept {
+        reader_slot* free_slot = nullptr;
+        for (auto& s : reader_slots)
+            if (!s.owner) free_slot = &s;
+            else if (s.owner == this) return false;   // already held: nothing nests
+        if (!free_slot) return false;
+        std::lock_guard lock(mu_);
+        if (idle_.empty()) return false;
+        *free_slot = {this, idle_.back()};
+        idle_.pop_back();
+        return true;
+    }
+
+    /// Gives back the connection `try_reserve_reader` took for this thread.
+    void release_reader() noexcept {
+        for (auto& s : reader_slots) {
+            if (s.owner != this) continue;
+            connection* c = std::exchange(s.conn, nullptr);
+            s.owner = nullptr;
+            give_back(c);
+            return;
+        }
+    }
+
     std::chrono::milliseconds busy_timeout() const noexcept { return busy_timeout_; }
 
 private:
     friend class lease;
+
+    connection* reserved() const noexcept {
+        for (const auto& s : reader_slots)
+            if (s.owner == this) return s.conn;
+        return nullptr;
+    }
+
+    std::size_t size() {
+        std::lock_guard lock(mu_);
+        return all_.size();
+    }
 
     void take(lease& l, std::error_code& ec) {
         std::unique_lock lock(mu_);
@@ -223,16 +307,16 @@ private:
             ec = store_errc::busy;
             return;
         }
-        l.conn_ = std::move(idle_.back());
+        l.conn_ = idle_.back();
         idle_.pop_back();
         l.pool_ = this;
         ec.clear();
     }
 
-    void give_back(std::unique_ptr<connection> c) {
+    void give_back(connection* c) noexcept {
         {
             std::lock_guard lock(mu_);
-            idle_.push_back(std::move(c));
+            idle_.push_back(c);   // never reallocates: reserved for every connection in add()
         }
         cv_.notify_one();
     }
@@ -242,16 +326,23 @@ private:
     std::span<const std::string_view> sql_;
     std::mutex mu_;
     std::condition_variable cv_;
-    std::vector<std::unique_ptr<connection>> idle_;
-    std::size_t size_ = 0;
+    std::vector<std::unique_ptr<connection>> all_;
+    std::vector<connection*> idle_;
     gate writer_gate_;
 };
 
 inline lease::~lease() {
     if (!pool_) return;
+    if (reserved_) {
+        if (writer_) {
+            set_busy_timeout(conn_->db(), pool_->busy_timeout_);
+            pool_->writer_gate_.release();
+        }
+        return;
+    }
     // The connection goes back before the writer gate opens, so the next writer finds
     // a connection free.
-    if (conn_) pool_->give_back(std::move(conn_));
+    if (conn_) pool_->give_back(conn_);
     if (writer_) pool_->writer_gate_.release();
 }
 

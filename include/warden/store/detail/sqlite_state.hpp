@@ -179,6 +179,11 @@ public:
         return one_user(q_user_by_name, [&](stmt_use& q) { q.bind(1, name); }, ec);
     }
 
+    /// A connection for this thread's reads, without waiting (detail::sqlite::pool):
+    /// its writes meanwhile never wait either.
+    bool try_reserve_reader() noexcept { return pool_.try_reserve_reader(); }
+    void release_reader() noexcept { pool_.release_reader(); }
+
     std::string name() const { return "sqlite " + path_; }
 
     std::error_code create_user(user& u) { return create_users(std::span<user>(&u, 1)); }

@@ -154,6 +154,11 @@ public:
         if (auto ec = pool_.fill(pool_size == 0 ? 1 : pool_size)) refuse_sqlite(store_errc(ec.value()), path_, "cannot open more connections");
     }
 
+    /// A connection for this thread's reads, without waiting (detail::sqlite::pool):
+    /// its writes meanwhile never wait either.
+    bool try_reserve_reader() noexcept { return pool_.try_reserve_reader(); }
+    void release_reader() noexcept { pool_.release_reader(); }
+
     std::string name() const { return "django sqlite " + path_; }
 
     // users ------------------------------------------------------------------------
