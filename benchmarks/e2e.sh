@@ -6,6 +6,8 @@
 #                    temporary folder
 #   reference_site_pool  the same with --no-inline-reads: every request handed to the
 #                    blocking pool and back (what inline reads save)
+#   reference_site_cached  the same with --token-cache 1000: token lookups cached per
+#                    thread for at most a second (off by default; docs/stores.md)
 #   bench_site       the same route on a memory_store (benchmarks/bench_site.cpp), with
 #                    the access log as reference_site writes it; bench_site_nolog without
 #   drf              the project's DRF reference (tests/conformance/drf_site) under
@@ -93,6 +95,14 @@ wait_port "$POOL_PORT" $!
 POOL_TOKEN=$(curl -s -X POST "http://127.0.0.1:$POOL_PORT/api/token-auth/" -H 'Content-Type: application/json' \
     -d '{"username":"alice","password":"alice-pass"}' | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
+CACHED_PORT=$(free_port)
+WARDEN_PASSWORD_ITERATIONS=1000 "$REF_BIN" --port "$CACHED_PORT" --threads "$SERVER_THREADS" --db "$TMP/cached.db" \
+    --token-cache 1000 >"$TMP/cached.out" 2>"$TMP/cached.log" &
+PIDS+=($!)
+wait_port "$CACHED_PORT" $!
+CACHED_TOKEN=$(curl -s -X POST "http://127.0.0.1:$CACHED_PORT/api/token-auth/" -H 'Content-Type: application/json' \
+    -d '{"username":"alice","password":"alice-pass"}' | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
 SITE_PORT=$(free_port)
 "$SITE_BIN" --port "$SITE_PORT" --threads "$SERVER_THREADS" >"$TMP/site.out" 2>"$TMP/site.log" &
 PIDS+=($!)
@@ -121,13 +131,13 @@ PIDS+=($!)
 wait_port "$BARE_PORT" $!
 
 # The servers' process ids, in the order started (gunicorn's workers are its children).
-declare -A SPID=([reference_site]=${PIDS[0]} [reference_site_pool]=${PIDS[1]} [bench_site]=${PIDS[2]}
-                 [bench_site_nolog]=${PIDS[3]} [drf]=${PIDS[4]} [bare_beast]=${PIDS[5]})
-declare -A PORT=([reference_site]=$REF_PORT [reference_site_pool]=$POOL_PORT [bench_site]=$SITE_PORT
-                 [bench_site_nolog]=$NOLOG_PORT [drf]=$DRF_PORT [bare_beast]=$BARE_PORT)
-declare -A TOKEN=([reference_site]=$REF_TOKEN [reference_site_pool]=$POOL_TOKEN [bench_site]=$SITE_TOKEN
-                  [bench_site_nolog]=$NOLOG_TOKEN [drf]=$DRF_TOKEN [bare_beast]=unused)
-NAMES=(reference_site reference_site_pool bench_site bench_site_nolog drf bare_beast)
+declare -A SPID=([reference_site]=${PIDS[0]} [reference_site_pool]=${PIDS[1]} [reference_site_cached]=${PIDS[2]}
+                 [bench_site]=${PIDS[3]} [bench_site_nolog]=${PIDS[4]} [drf]=${PIDS[5]} [bare_beast]=${PIDS[6]})
+declare -A PORT=([reference_site]=$REF_PORT [reference_site_pool]=$POOL_PORT [reference_site_cached]=$CACHED_PORT
+                 [bench_site]=$SITE_PORT [bench_site_nolog]=$NOLOG_PORT [drf]=$DRF_PORT [bare_beast]=$BARE_PORT)
+declare -A TOKEN=([reference_site]=$REF_TOKEN [reference_site_pool]=$POOL_TOKEN [reference_site_cached]=$CACHED_TOKEN
+                  [bench_site]=$SITE_TOKEN [bench_site_nolog]=$NOLOG_TOKEN [drf]=$DRF_TOKEN [bare_beast]=unused)
+NAMES=(reference_site reference_site_pool reference_site_cached bench_site bench_site_nolog drf bare_beast)
 
 # Every server must answer alice's profile before it is measured.
 for n in "${NAMES[@]}"; do
@@ -209,6 +219,8 @@ res["ratios"] = {
     "reference_site/bare_beast": ratio("reference_site", "bare_beast"),
     "reference_site_pool/bare_beast": ratio("reference_site_pool", "bare_beast"),
     "reference_site/reference_site_pool": ratio("reference_site", "reference_site_pool"),
+    "reference_site_cached/bare_beast": ratio("reference_site_cached", "bare_beast"),
+    "reference_site_cached/drf": ratio("reference_site_cached", "drf"),
     "bench_site/bare_beast": ratio("bench_site", "bare_beast"),
     "bench_site_nolog/bare_beast": ratio("bench_site_nolog", "bare_beast"),
 }
@@ -221,7 +233,7 @@ def cpu_ratio(a, b):
 res["cpu_ratios"] = {k: cpu_ratio(*k.split("/")) for k in res["ratios"]}
 json.dump(res, open(out_file, "w"), indent=2)
 print("\n%-18s %12s %10s %16s" % ("server", "req/s", "p99 ms", "server CPU us/req"))
-for name in ("reference_site", "reference_site_pool", "bench_site", "bench_site_nolog", "drf", "bare_beast"):
+for name in ("reference_site", "reference_site_pool", "reference_site_cached", "bench_site", "bench_site_nolog", "drf", "bare_beast"):
     if name in s:
         print("%-18s %12.0f %10.2f %16.1f" % (name, s[name]["rps_median"], s[name]["p99_ms_median"],
                                              s[name]["cpu_us_per_request_median"]))

@@ -217,6 +217,7 @@ if e2e:
     w("|---|---:|---|---:|---:|---:|---:|")
     labels = {"reference_site": "reference_site (SQLite, reads on the I/O thread)",
               "reference_site_pool": "reference_site --no-inline-reads (SQLite, blocking pool)",
+              "reference_site_cached": "reference_site --token-cache 1000 (SQLite, lookups cached ≤ 1 s)",
               "bench_site": "bench_site (memory_store)",
               "bench_site_nolog": "bench_site without access log",
               "drf": "DRF reference (gunicorn, 2 workers)", "bare_beast": "bare Beast (no auth): ceiling"}
@@ -231,7 +232,7 @@ if e2e:
             return "%.2f, %.2f" % (r, cb / c)
         return "%.2f" % r
 
-    for name in ("reference_site", "reference_site_pool", "bench_site", "bench_site_nolog", "drf", "bare_beast"):
+    for name in ("reference_site", "reference_site_pool", "reference_site_cached", "bench_site", "bench_site_nolog", "drf", "bare_beast"):
         if name not in s:
             continue
         x = s[name]
@@ -436,6 +437,7 @@ plot '%s' using 1:2 with linespoints lw 2 pt 7 title 'dispatch_routes/N (time)',
 if e2e:
     dat = os.path.join(res_dir, "e2e.dat")
     names = [("reference_site", "reference_site\\n(SQLite)"), ("reference_site_pool", "reference_site\\n(SQLite, pool)"),
+             ("reference_site_cached", "reference_site\\n(SQLite, cached)"),
              ("bench_site", "bench_site\\n(memory)"),
              ("bench_site_nolog", "bench_site\\n(memory, no log)"), ("drf", "DRF\\n(gunicorn x2)"),
              ("bare_beast", "bare Beast\\n(no auth)")]

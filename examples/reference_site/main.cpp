@@ -7,6 +7,7 @@
 //                  [--jwt-key KEY] [--threads N] [--tls-cert PEM --tls-key PEM]
 //                  [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]
 //                  [--cors-origin ORIGIN]... [--static-dir DIR] [--no-inline-reads]
+//                  [--token-cache MILLISECONDS]
 //
 // With --db postgresql://USER@HOST:PORT/DBNAME and --redis redis://HOST:PORT/N, several
 // instances share every credential and throttle count (docs/deployment.md).
@@ -37,7 +38,8 @@ constexpr const char* usage =
     "                      [--django-db PATH|postgresql://... [--django-secret-key KEY]]\n"
     "                      [--tls-cert PEM --tls-key PEM]\n"
     "                      [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]\n"
-    "                      [--cors-origin ORIGIN]... [--static-dir DIR] [--no-inline-reads]\n";
+    "                      [--cors-origin ORIGIN]... [--static-dir DIR] [--no-inline-reads]\n"
+    "                      [--token-cache MILLISECONDS]\n";
 
 template <class Int>
 Int parse_number(std::string_view flag, std::string_view v, Int lo, Int hi) {
@@ -66,6 +68,8 @@ options parse(int argc, char** argv) {
         else if (a == "--django-secret-key") o.django_secret_key = value();
         else if (a == "--jwt-key") o.jwt_key = value();
         else if (a == "--no-inline-reads") o.inline_reads = false;
+        else if (a == "--token-cache")
+            o.token_cache = std::chrono::milliseconds(parse_number<std::int64_t>(a, value(), 1, 3'600'000));
         else if (a == "--threads") o.threads = parse_number<unsigned>(a, value(), 1, 256);
         else if (a == "--tls-cert") o.tls_cert = value();
         else if (a == "--tls-key") o.tls_key = value();
@@ -82,6 +86,8 @@ options parse(int argc, char** argv) {
     if (o.tls_cert.empty() != o.tls_key.empty()) throw std::invalid_argument("--tls-cert and --tls-key go together");
     if (!o.redis.empty() && !redis_store::is_url(o.redis)) throw std::invalid_argument("--redis: expected redis://HOST:PORT/N");
     if (!o.django_db.empty() && !o.db.empty()) throw std::invalid_argument("--db and --django-db exclude each other");
+    if (o.token_cache.count() > 0 && !o.django_db.empty())
+        throw std::invalid_argument("--token-cache: DRF's token table (--django-db) is not cached");
     if (!o.django_secret_key.empty() && o.django_db.empty()) throw std::invalid_argument("--django-secret-key needs --django-db");
     return o;
 }

@@ -8,6 +8,7 @@
 #include <warden/django.hpp>
 #include <warden/redis.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
@@ -147,6 +148,7 @@ struct options {
     std::string jwt_key = "reference-jwt-signing-key-0123456789abcdef";
     unsigned threads = 0;
     bool inline_reads = true;   // --no-inline-reads: every store route on the blocking pool
+    std::chrono::milliseconds token_cache{0};   // --token-cache MS: cache token lookups (off: 0)
     std::string tls_cert, tls_key;
     std::string jwt_private_key;                 // a PEM file: signs with RS256, ES256 or EdDSA
     std::vector<std::string> jwt_verify_keys;    // PEM files: published and verifying too (rotation)
@@ -249,6 +251,7 @@ int serve_site(const options& opt, const settings& s, const std::string& where, 
 template <class Db>
 int run(const options& opt, const settings& s, Db& db, const std::string& where) {
     seed(db, s);
+    db.cache_tokens(opt.token_cache);
     constexpr std::string_view users = "alice/alice-pass, bob/bob-pass (staff), carol/carol-pass, dave/dave-pass (inactive)";
     if (opt.redis.empty()) return serve_site(opt, s, where, users, db);
     redis_store counters{opt.redis};

@@ -9,7 +9,9 @@
 /// - the purge of expired records on a schedule (tokens, sessions, the JWT lists,
 ///   throttle keys), for the services the backend does not expire by itself;
 /// - one log line when the store becomes unavailable and one when it serves again,
-///   however many requests fail in between.
+///   however many requests fail in between;
+/// - an optional cache of token lookups with a staleness bound (`cache_tokens`, off by
+///   default).
 #ifndef WARDEN_STORE_BASIC_STORE_HPP
 #define WARDEN_STORE_BASIC_STORE_HPP
 
@@ -18,9 +20,11 @@
 #include <warden/store/concepts.hpp>
 #include <warden/store/error.hpp>
 #include <warden/store/key_digest.hpp>
+#include <warden/store/detail/token_cache.hpp>
 #include <warden/store/records.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
@@ -125,6 +129,11 @@ struct store_holder {
     std::atomic<std::int64_t> latest{0};
     std::atomic<bool> up{true};
     store_log_fn log = &stderr_store_log;
+    // The token cache (off while 0): its bound, this store's id in it, and the epoch
+    // every user or token write bumps.
+    std::atomic<std::int64_t> token_cache_ns{0};
+    const std::uint64_t id = token_cache::next_store_id();
+    std::atomic<std::uint64_t> credentials_epoch{0};
 };
 
 } // namespace detail
@@ -253,6 +262,28 @@ public:
         b().release_reader();
     }
 
+    /// Caches successful token lookups (`find_token`: the token and its user) for at most
+    /// `max_staleness`, in a map per thread; zero (the default) turns it off.
+    ///
+    /// Writes through this store object (revoking tokens, deactivating a user, a new
+    /// password) take effect at once. Writes it cannot see (another process such as
+    /// `warden token revoke`, another instance, the Django site) take effect within
+    /// `max_staleness`: until then a revoked token or a deactivated user keeps being
+    /// accepted by this process. Expiry dates are checked on every use, unknown keys are
+    /// never cached. Stores of DRF's keyed table (the Django mode) do not cache.
+    /// See docs/stores.md ("Caching token lookups") for when to use it.
+    void cache_tokens(std::chrono::milliseconds max_staleness) noexcept
+        requires token_backend<Backend>
+    {
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(max_staleness).count();
+        h_->token_cache_ns.store(ns > 0 ? ns : 0, std::memory_order_relaxed);
+    }
+    /// The bound `cache_tokens` set (zero: no cache).
+    std::chrono::milliseconds token_cache_staleness() const noexcept {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::nanoseconds(h_->token_cache_ns.load(std::memory_order_relaxed)));
+    }
+
     /// False from a failure meaning the store cannot serve (`store_condition::unavailable`)
     /// until the next operation that succeeds.
     bool available() const noexcept { return h_->up.load(std::memory_order_relaxed); }
@@ -272,17 +303,17 @@ public:
     std::error_code create_user(user& u)
         requires user_backend<Backend>
     {
-        return watched(b().create_user(u));
+        return credentials_written(watched(b().create_user(u)));
     }
     std::error_code create_users(std::span<user> us)
         requires user_backend<Backend>
     {
-        return watched(b().create_users(us));
+        return credentials_written(watched(b().create_users(us)));
     }
     std::error_code update_user(const user& u)
         requires user_backend<Backend>
     {
-        return watched(b().update_user(u));
+        return credentials_written(watched(b().update_user(u)));
     }
     std::vector<user> list_users(std::error_code& ec)
         requires user_backend<Backend>
@@ -292,13 +323,13 @@ public:
     std::error_code set_user_password(std::int64_t id, std::string_view encoded)
         requires user_field_backend<Backend>
     {
-        return watched(b().set_user_password(id, encoded));
+        return credentials_written(watched(b().set_user_password(id, encoded)));
     }
     std::error_code set_last_login(std::int64_t id, std::int64_t when)
         requires user_field_backend<Backend>
     {
         seen(when);
-        return watched(b().set_last_login(id, when));
+        return credentials_written(watched(b().set_last_login(id, when)));
     }
 
     // tokens -----------------------------------------------------------------------
@@ -307,28 +338,40 @@ public:
         requires token_backend<Backend>
     {
         seen(t.created);
-        return after_write<tokens_tag>(watched(b().add_token(t)));
+        return credentials_written(after_write<tokens_tag>(watched(b().add_token(t))));
     }
     std::error_code add_token_capped(const token_record& t, std::size_t keep)
         requires token_backend<Backend>
     {
         seen(t.created);
-        return after_write<tokens_tag>(watched(b().add_token_capped(t, keep)));
+        return credentials_written(after_write<tokens_tag>(watched(b().add_token_capped(t, keep))));
     }
     std::optional<token_lookup> find_token(const token::key_digest& d, std::error_code& ec)
         requires token_backend<Backend>
     {
-        return watched(b().find_token(d, ec), ec);
+        const std::int64_t bound = h_->token_cache_ns.load(std::memory_order_relaxed);
+        if (bound == 0) return watched(b().find_token(d, ec), ec);
+        // The epoch is read before the lookup: a write that lands after it, even one
+        // the lookup did not see, makes the entry unusable (detail/token_cache.hpp).
+        const auto now = detail::token_cache::clock::now();
+        const std::uint64_t epoch = h_->credentials_epoch.load(std::memory_order_acquire);
+        if (auto hit = detail::token_cache::find(h_->id, d, epoch, now, std::chrono::nanoseconds(bound))) {
+            ec.clear();
+            return hit;
+        }
+        auto found = watched(b().find_token(d, ec), ec);
+        if (!ec && found) detail::token_cache::put(h_->id, d, epoch, now, *found);
+        return found;
     }
     bool remove_token(const token::key_digest& d, std::error_code& ec)
         requires token_backend<Backend>
     {
-        return watched(b().remove_token(d, ec), ec);
+        return credentials_written(watched(b().remove_token(d, ec), ec));
     }
     std::size_t remove_user_tokens(std::int64_t user_id, std::error_code& ec)
         requires(token_backend<Backend> || keyed_token_backend<Backend>)
     {
-        return watched(b().remove_user_tokens(user_id, ec), ec);
+        return credentials_written(watched(b().remove_user_tokens(user_id, ec), ec));
     }
     std::vector<token_record> user_tokens(std::int64_t user_id, std::error_code& ec)
         requires token_backend<Backend>
@@ -338,7 +381,7 @@ public:
     std::size_t purge_expired_tokens(std::int64_t now, std::error_code& ec)
         requires token_backend<Backend>
     {
-        return watched(b().purge_expired_tokens(now, ec), ec);
+        return credentials_written(watched(b().purge_expired_tokens(now, ec), ec));
     }
 
     std::optional<token_lookup> find_token_by_key(std::string_view key, std::error_code& ec)
@@ -350,12 +393,12 @@ public:
         requires keyed_token_backend<Backend>
     {
         seen(now);
-        return watched(b().user_token_key(user_id, now, ec), ec);
+        return credentials_written(watched(b().user_token_key(user_id, now, ec), ec));
     }
     bool remove_token_by_key(std::string_view key, std::error_code& ec)
         requires keyed_token_backend<Backend>
     {
-        return watched(b().remove_token_by_key(key, ec), ec);
+        return credentials_written(watched(b().remove_token_by_key(key, ec), ec));
     }
 
     // sessions ---------------------------------------------------------------------
@@ -596,6 +639,14 @@ private:
         } catch (...) {
             h_->log("warden: a store changed availability");
         }
+    }
+
+    // After a write of users or tokens (whether it succeeded or not): cached token
+    // lookups fetched before it are not used again.
+    template <class R>
+    R credentials_written(R r) {
+        h_->credentials_epoch.fetch_add(1, std::memory_order_release);
+        return r;
     }
 
     // After a write of service Tag: every `sweep_every`-th purges its expired records.
