@@ -8,10 +8,10 @@
 #include <warden/core/api_error.hpp>
 #include <warden/core/detail/type_list.hpp>
 #include <warden/core/request.hpp>
+#include <warden/view/detail/refusal.hpp>
 
 #include <boost/beast/core/string.hpp>
 
-#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -50,7 +50,7 @@ public:
         if (!done_) {
             done_ = true;
             if (!req_->body().empty())   // the common GET: no call
-                if (auto e = parse_with(ParserList{})) error_ = std::make_unique<api_error>(std::move(*e));
+                if (auto e = parse_with(ParserList{})) error_ = detail::refuse(std::move(*e));
             if (!error_) detail::pipeline_access::set_data(*req_, &storage_->data);
         }
         return error_.get();
@@ -74,7 +74,7 @@ private:
     request* req_;
     Storage* storage_;
     bool done_ = false;
-    std::unique_ptr<api_error> error_;   // set on a parse error only
+    detail::refusal error_;   // set on a parse error only; destroyed out of line
 };
 
 } // namespace warden

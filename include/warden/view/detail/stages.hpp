@@ -1,7 +1,8 @@
 // The stages of the dispatch pipeline that depend on a policy list, not on the view, so
 // views that share their lists share one instance of each (compile time grows with the
 // distinct lists, not with the views): authentication, the rendering of errors, and
-// the 403/404/401 a permission denial becomes. The rare paths are out of line and cold.
+// the 403/404/401 a permission denial becomes. The rare paths are out of line and cold,
+// so what each view compiles of them is a call.
 //
 // Policies are the app's shared instances, `ctx.template policy<P>()`.
 #ifndef WARDEN_VIEW_DETAIL_STAGES_HPP
@@ -13,8 +14,10 @@
 #include <warden/core/http.hpp>
 #include <warden/core/request.hpp>
 #include <warden/core/response.hpp>
+#include <warden/view/detail/refusal.hpp>
 
-#include <memory>
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,7 +38,7 @@ constexpr bool has_challenge() { return static_challenge<A> || dynamic_challenge
 // authenticators are `Auths`: NotAuthenticated and AuthenticationFailed are 401 with the
 // first authenticator's challenge, or 403 when it has none.
 template <class Auths, class Ctx>
-[[gnu::cold, gnu::noinline]] response render_error(Ctx& ctx, api_error e) {
+[[gnu::cold, gnu::noinline]] response render_error(Ctx& ctx, const api_error& e) {
     response res{e.status, e.render()};
     if (e.kind == error_kind::not_authenticated || e.kind == error_kind::authentication_failed) {
         if constexpr (Auths::size > 0) {
@@ -66,16 +69,18 @@ template <class Auths>
     return errors::permission_denied(std::string(r.message), r.code);
 }
 
-// DRF's `Method "X" not allowed.`, with the method as Django spells it.
-[[gnu::cold, gnu::noinline]] inline api_error method_not_allowed_for(const request& req) {
-    return errors::method_not_allowed(req.method_upper());
+// The refusal of a view whose authenticators are `Auths` for the permission denial `r`.
+template <class Auths>
+[[gnu::cold, gnu::noinline]] refusal permission_refusal(const request& req, const permission_result& r) {
+    return refuse(permission_denial<Auths>(req, r));
 }
 
-// A stage's refusal: null when the request passes. Built on the failure path only (a
-// std::optional<api_error> would be cleared on every request that passes).
-using refusal = std::unique_ptr<api_error>;
-
-[[gnu::cold]] inline refusal refuse(api_error e) { return std::make_unique<api_error>(std::move(e)); }
+// The refusal of throttles that did not allow a request: 503 when one's store failed,
+// else 429 with the longest wait (seconds, rounded up; negative when unknown).
+[[gnu::cold, gnu::noinline]] inline refusal throttle_refusal(bool unavailable, double longest) {
+    if (unavailable) return refuse(errors::service_unavailable());
+    return refuse(errors::throttled(longest < 0 ? -1 : static_cast<std::int64_t>(std::ceil(longest))));
+}
 
 template <class A, class Ctx, class Body>
 bool try_authenticator(request& req, Ctx& ctx, Body& body, int index, refusal& failure) {
