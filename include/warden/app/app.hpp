@@ -193,18 +193,17 @@ private:
         &detail::dispatch_view<typename Routes::view_type, Defaults, Ctx>...};
     static constexpr std::array<work_kind, sizeof...(Routes)> work_table{traits_of<Routes>::work...};
 
-    // Per route: reserve (`take`) or give back the connections of its `store_read` reads.
+    // Per route: reserve (`take`) or give back the connections of its `store_read`
+    // reads; null for other routes. Routes reading the same services share one function.
     using reads_fn = bool (*)(Ctx&, bool take) noexcept;
     template <class R>
-    static bool reads_of(Ctx& ctx, bool take) noexcept {
-        if constexpr (traits_of<R>::work == work_kind::store_read) {
-            using tags = typename traits_of<R>::required_services;
-            if (take) return ctx.template try_reserve_readers<tags>();
-            ctx.template release_readers<tags>();
-        }
-        return false;
+    static constexpr reads_fn reads_of() {
+        if constexpr (traits_of<R>::work == work_kind::store_read)
+            return &detail::reserve_reads<Ctx, typename traits_of<R>::required_services>;
+        else
+            return nullptr;
     }
-    static constexpr std::array<reads_fn, sizeof...(Routes)> reads_table{&reads_of<Routes>...};
+    static constexpr std::array<reads_fn, sizeof...(Routes)> reads_table{reads_of<Routes>()...};
 
     static work_kind work_of(const route_match& m) noexcept {
         return m.index >= 0 ? work_table[static_cast<std::size_t>(m.index)] : work_kind::inline_;

@@ -105,6 +105,15 @@ http_response dispatch_view(Ctx& ctx, request& req, arena* a) {
     return finish_response(std::move(r), req, view_traits<View, Defaults, Ctx>::allow, a);
 }
 
+// Reserves (`take`) or gives back, for the calling thread, the connections of the
+// blocking services providing `Tags` (basic_app::try_reserve_reads).
+template <class Ctx, class Tags>
+bool reserve_reads(Ctx& ctx, bool take) noexcept {
+    if (take) return ctx.template try_reserve_readers<Tags>();
+    ctx.template release_readers<Tags>();
+    return false;
+}
+
 template <class... Args>
 warden::settings find_settings(const Args&... args) {
     warden::settings s;
