@@ -28,7 +28,7 @@ concept routes_once = requires(App& app, http_request& m, const route_plan& p, c
     { app.release_reads(p) } noexcept;
 };
 
-/// Any app, behind two function pointers. An app that does not plan its routes gets the
+/// Any app, behind function pointers. An app that does not plan its routes gets the
 /// default plan (handled inline) and `routes_once` false (the server starts no pools).
 struct app_ref {
     void* app = nullptr;
