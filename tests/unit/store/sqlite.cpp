@@ -388,12 +388,17 @@ TEST_CASE("writes on a thread that holds a reserved reader never wait: busy at o
     // Released: the connection's busy timeout is back, so a pooled write waits again
     // for a lock that is soon released.
     other.exec("BEGIN IMMEDIATE");
+    int unlocked = SQLITE_ERROR;   // no Catch assertion off the main thread: Catch is not thread-safe
     std::thread unlock([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds{100});
-        other.exec("ROLLBACK");
+        unlocked = sq::exec(other.db.get(), "ROLLBACK");
     });
-    for (int i = 0; i < 2; ++i) CHECK(s.throttle_hit("k", 3 + i, 60, 10).allowed);   // both connections
+    bool allowed[2] = {};
+    for (int i = 0; i < 2; ++i) allowed[i] = s.throttle_hit("k", 3 + i, 60, 10).allowed;   // both connections
     unlock.join();
+    CHECK(unlocked == SQLITE_OK);
+    CHECK(allowed[0]);
+    CHECK(allowed[1]);
 }
 
 TEST_CASE("writes on a thread that holds a reserved reader do not wait for another writer of the process", "[store][sqlite][inline]") {
