@@ -79,29 +79,24 @@ wait_line() {   # wait_line FILE PATTERN
 }
 
 # --- start the servers --------------------------------------------------------------
-REF_PORT=$(free_port)
-WARDEN_PASSWORD_ITERATIONS=1000 "$REF_BIN" --port "$REF_PORT" --threads "$SERVER_THREADS" --db "$TMP/reference.db" \
-    >"$TMP/reference.out" 2>"$TMP/reference.log" &
-PIDS+=($!)
-wait_port "$REF_PORT" $!
-REF_TOKEN=$(curl -s -X POST "http://127.0.0.1:$REF_PORT/api/token-auth/" -H 'Content-Type: application/json' \
-    -d '{"username":"alice","password":"alice-pass"}' | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-
-POOL_PORT=$(free_port)
-WARDEN_PASSWORD_ITERATIONS=1000 "$REF_BIN" --port "$POOL_PORT" --threads "$SERVER_THREADS" --db "$TMP/pool.db" \
-    --no-inline-reads >"$TMP/pool.out" 2>"$TMP/pool.log" &
-PIDS+=($!)
-wait_port "$POOL_PORT" $!
-POOL_TOKEN=$(curl -s -X POST "http://127.0.0.1:$POOL_PORT/api/token-auth/" -H 'Content-Type: application/json' \
-    -d '{"username":"alice","password":"alice-pass"}' | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-
-CACHED_PORT=$(free_port)
-WARDEN_PASSWORD_ITERATIONS=1000 "$REF_BIN" --port "$CACHED_PORT" --threads "$SERVER_THREADS" --db "$TMP/cached.db" \
-    --token-cache 1000 >"$TMP/cached.out" 2>"$TMP/cached.log" &
-PIDS+=($!)
-wait_port "$CACHED_PORT" $!
-CACHED_TOKEN=$(curl -s -X POST "http://127.0.0.1:$CACHED_PORT/api/token-auth/" -H 'Content-Type: application/json' \
-    -d '{"username":"alice","password":"alice-pass"}' | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+# start_reference NAME [FLAGS...]: a reference_site on a fresh database, alice's token
+# obtained; sets NAME_PORT and NAME_TOKEN.
+start_reference() {
+    local name=$1 port
+    shift
+    port=$(free_port)
+    WARDEN_PASSWORD_ITERATIONS=1000 "$REF_BIN" --port "$port" --threads "$SERVER_THREADS" --db "$TMP/$name.db" "$@" \
+        >"$TMP/$name.out" 2>"$TMP/$name.log" &
+    PIDS+=($!)
+    wait_port "$port" $!
+    printf -v "${name}_PORT" '%s' "$port"
+    printf -v "${name}_TOKEN" '%s' "$(curl -s -X POST "http://127.0.0.1:$port/api/token-auth/" \
+        -H 'Content-Type: application/json' -d '{"username":"alice","password":"alice-pass"}' |
+        $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+}
+start_reference REF
+start_reference POOL --no-inline-reads
+start_reference CACHED --token-cache 1000
 
 SITE_PORT=$(free_port)
 "$SITE_BIN" --port "$SITE_PORT" --threads "$SERVER_THREADS" >"$TMP/site.out" 2>"$TMP/site.log" &
