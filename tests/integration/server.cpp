@@ -427,7 +427,8 @@ struct token_view : api_view<authentication<token_auth>, permissions<is_authenti
 // and of a token route's handler.
 struct inline_reads_probe {
     warden_test::temp_db file;
-    sqlite_store db{file.path(), {.pool_size = 1}};
+    // A short busy timeout: a request waiting for the only connection gives up soon.
+    sqlite_store db{file.path(), {.busy_timeout = std::chrono::milliseconds{300}, .pool_size = 1}};
     std::string key;
 
     inline_reads_probe() {
@@ -467,20 +468,24 @@ TEST_CASE("a route that only reads SQLite runs on the I/O thread when a connecti
         CHECK((handler_thread.load() == io_thread) == inline_reads);
 
         if (inline_reads) {
-            // The store's only connection is taken: the request goes to the pool, whose
-            // thread waits for the connection and answers once it is given back.
+            // The store's only connection is held by this thread for the whole request:
+            // the I/O thread cannot reserve it, so the request goes to the pool, whose
+            // thread waits for a connection up to the busy timeout and answers 503. (Had
+            // it run inline it could not have waited. That the pool's wait ends when the
+            // connection is given back is tested with the store, tests/unit/store/sqlite.cpp.)
+            handler_thread = std::thread::id{};
             REQUIRE(probe.db.try_reserve_reader());
             std::optional<http::response<http::string_body>> queued;
             std::thread client([&] {
                 conn q;
                 if (!q.connect(srv.port())) queued = q.request(probe.token_request());
             });
-            std::this_thread::sleep_for(50ms);
-            probe.db.release_reader();
             client.join();
+            probe.db.release_reader();
             REQUIRE(queued);
-            CHECK(queued->result_int() == 200);
-            CHECK(handler_thread.load() != io_thread);
+            CHECK(queued->result_int() == 503);
+            CHECK(queued->count(http::field::retry_after) == 1);
+            CHECK(handler_thread.load() == std::thread::id{});   // refused before the handler
         }
         srv.stop();
         srv.wait();
