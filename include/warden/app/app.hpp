@@ -171,7 +171,10 @@ public:
             const route_match& m = plan.routed ? plan.match : decoded;
             if (!m) return detail::finish_response(not_routed(req), req, {}, arena);
             detail::pipeline_access::set_params(req, m.params.data(), m.param_count);
-            return dispatch_table[static_cast<std::size_t>(m.index)](ctx_, req, arena);
+            const auto i = static_cast<std::size_t>(m.index);
+            body_storage storage;
+            response r = run_table[i](req, ctx_, storage);
+            return detail::finish_response(std::move(r), req, allow_table[i], arena);
         } catch (const std::system_error& e) {
             // A store that cannot serve, its failure thrown by a handler: 503, as
             // warden's own policies and views answer it.
@@ -184,13 +187,16 @@ public:
     }
 
 private:
-    using dispatch_fn = http_response (*)(Ctx&, request&, detail::arena*);
+    using run_fn = response (*)(request&, Ctx&, body_storage&);
 
     // A constexpr array of function pointers indexed by route: the compiled equivalent
     // of a switch over routes (no dynamic dispatch, no type-erased callable). Each entry
-    // is a function of its view, not of the route list, so symbol names stay short.
-    static constexpr std::array<dispatch_fn, sizeof...(Routes)> dispatch_table{
-        &detail::dispatch_view<typename Routes::view_type, Defaults, Ctx>...};
+    // is its view's pipeline, a function of the view, not of the route list, so symbol
+    // names stay short; everything around it (the body storage, the Beast message) is
+    // handle()'s, compiled once for all routes.
+    static constexpr std::array<run_fn, sizeof...(Routes)> run_table{
+        &pipeline<typename Routes::view_type, Defaults, Ctx, body_storage>::run...};
+    static constexpr std::array<std::string_view, sizeof...(Routes)> allow_table{traits_of<Routes>::allow...};
     static constexpr std::array<work_kind, sizeof...(Routes)> work_table{traits_of<Routes>::work...};
 
     // Per route: reserve (`take`) or give back the connections of its `store_read`

@@ -114,7 +114,7 @@ public:
                 break;
             case method_id::options:
                 if constexpr (traits::has_options) return handle<method_id::options>(view, req, ctx, body);
-                else return detail::options_metadata<View, typename traits::parser_list>();
+                else return detail::options_metadata(detail::options_facts_for<View, typename traits::parser_list>);
             default: break;
             }
         } catch (api_error& e) {

@@ -96,15 +96,6 @@ struct app_policies<Defaults, type_list<Routes...>> {
     return out;
 }
 
-// One view's pipeline, from a routed request to the Beast response.
-template <class View, class Defaults, class Ctx>
-http_response dispatch_view(Ctx& ctx, request& req, arena* a) {
-    using pipe = pipeline<View, Defaults, Ctx, body_storage>;
-    body_storage storage;
-    response r = pipe::run(req, ctx, storage);
-    return finish_response(std::move(r), req, view_traits<View, Defaults, Ctx>::allow, a);
-}
-
 // Reserves (`take`) or gives back, for the calling thread, the connections of the
 // blocking services providing `Tags` (basic_app::try_reserve_reads).
 template <class Ctx, class Tags>

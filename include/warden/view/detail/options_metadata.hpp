@@ -1,6 +1,6 @@
 // The body of DRF's OPTIONS answer (SimpleMetadata): the view's name and description,
-// what it renders and what it parses. Everything here is cold and, except what depends
-// on the view's type or parser list, not a template: one copy for all views.
+// what it renders and what it parses. The view contributes constants only; the answer
+// is built by one cold function for all views.
 #ifndef WARDEN_VIEW_DETAIL_OPTIONS_METADATA_HPP
 #define WARDEN_VIEW_DETAIL_OPTIONS_METADATA_HPP
 
@@ -46,13 +46,6 @@ constexpr std::string_view type_name_of() {
     return full.substr(at, full.find_first_of(";]", at) - at);
 }
 
-// Human name of a view for OPTIONS: its `name` member, or its humanized type name.
-template <class V>
-std::string view_name() {
-    if constexpr (requires { { V::name } -> std::convertible_to<std::string_view>; }) return std::string(V::name);
-    else return humanize_view_name(type_name_of<V>());
-}
-
 // The media types of a parser list as a JSON array's contents, built at compile time.
 template <class... Ps>
 struct media_types_json {
@@ -75,24 +68,39 @@ struct media_types_json {
 template <class... Ps>
 constexpr std::string_view parses_json(type_list<Ps...>) { return media_types_json<Ps...>::value; }
 
-// DRF's SimpleMetadata body: name, description, renders, parses. Not a template.
-[[gnu::cold]] inline response options_body(std::string_view name, std::string_view description, std::string_view parses) {
+// What OPTIONS says of a view, as compile-time constants: its `name` member, or its
+// type name to humanize; its `description`; the media types it parses.
+struct options_facts {
+    std::string_view name;
+    bool humanize;   // `name` is the type name (no `name` member)
+    std::string_view description;
+    std::string_view parses;   // a JSON array's contents
+};
+
+template <class View, class Parsers>
+constexpr options_facts options_facts_of() {
+    options_facts f{};
+    if constexpr (requires { { View::name } -> std::convertible_to<std::string_view>; }) f.name = View::name;
+    else f = options_facts{type_name_of<View>(), true, {}, {}};
+    if constexpr (requires { { View::description } -> std::convertible_to<std::string_view>; }) f.description = View::description;
+    f.parses = parses_json(Parsers{});
+    return f;
+}
+// One constant per view: the view compiles no function of its own for OPTIONS.
+template <class View, class Parsers>
+inline constexpr options_facts options_facts_for = options_facts_of<View, Parsers>();
+
+// DRF's SimpleMetadata body (name, description, renders, parses): the OPTIONS answer
+// of a view without an `options` handler. Not a template.
+[[gnu::cold, gnu::noinline]] inline response options_metadata(const options_facts& f) {
     std::string body = "{\"name\":";
-    append_json_string(body, name);
+    append_json_string(body, f.humanize ? humanize_view_name(f.name) : std::string(f.name));
     body.append(",\"description\":");
-    append_json_string(body, description);
+    append_json_string(body, f.description);
     body.append(",\"renders\":[\"application/json\"],\"parses\":[");
-    body.append(parses);
+    body.append(f.parses);
     body.append("]}");
     return response{http::status::ok, std::move(body)};
-}
-
-// The OPTIONS answer of `View` whose parsers are `Parsers`.
-template <class View, class Parsers>
-[[gnu::cold, gnu::noinline]] response options_metadata() {
-    std::string_view description;
-    if constexpr (requires { { View::description } -> std::convertible_to<std::string_view>; }) description = View::description;
-    return options_body(view_name<View>(), description, parses_json(Parsers{}));
 }
 
 } // namespace warden::detail
