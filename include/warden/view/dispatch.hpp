@@ -101,27 +101,38 @@ public:
             if (auto e = stages::authenticate(req, ctx, body)) return error(ctx, *e);
         if (auto e = check_permissions(req, view, ctx, typename traits::permission_list{})) return error(ctx, *e);
         if (auto e = check_throttles(req, view, ctx, typename traits::throttle_list{})) return error(ctx, *e);
+        const method_id m = detail::method_of(req);
+        if (m == method_id::options) {
+            if constexpr (!traits::has_options)
+                return detail::options_metadata(detail::options_facts_for<View, typename traits::parser_list>);
+        } else if (!handles(m)) {
+            return stages::method_not_allowed(ctx, req);
+        }
         try {
-            switch (detail::method_of(req)) {
-            case method_id::get: if constexpr (traits::has_get) return handle<method_id::get>(view, req, ctx, body); break;
-            case method_id::post: if constexpr (traits::has_post) return handle<method_id::post>(view, req, ctx, body); break;
-            case method_id::put: if constexpr (traits::has_put) return handle<method_id::put>(view, req, ctx, body); break;
-            case method_id::patch: if constexpr (traits::has_patch) return handle<method_id::patch>(view, req, ctx, body); break;
-            case method_id::delete_: if constexpr (traits::has_delete) return handle<method_id::delete_>(view, req, ctx, body); break;
+            // DRF parses lazily; warden parses a non-empty body right before the handler (or
+            // earlier when an authenticator asked), after authentication, permissions,
+            // throttles and the method check, so a refused request never reaches a parser.
+            if (const api_error* e = body.parse()) return error(ctx, *e);
+            switch (m) {
+            case method_id::get: if constexpr (traits::has_get) return detail::call_handler<method_id::get>(view, req, ctx); break;
+            case method_id::post: if constexpr (traits::has_post) return detail::call_handler<method_id::post>(view, req, ctx); break;
+            case method_id::put: if constexpr (traits::has_put) return detail::call_handler<method_id::put>(view, req, ctx); break;
+            case method_id::patch: if constexpr (traits::has_patch) return detail::call_handler<method_id::patch>(view, req, ctx); break;
+            case method_id::delete_: if constexpr (traits::has_delete) return detail::call_handler<method_id::delete_>(view, req, ctx); break;
             case method_id::head:
-                if constexpr (detail::has_head<View, Ctx>) return handle<method_id::head>(view, req, ctx, body);
-                else if constexpr (traits::has_get) return handle<method_id::get>(view, req, ctx, body);
+                if constexpr (detail::has_head<View, Ctx>) return detail::call_handler<method_id::head>(view, req, ctx);
+                else if constexpr (traits::has_get) return detail::call_handler<method_id::get>(view, req, ctx);
                 break;
             case method_id::options:
-                if constexpr (traits::has_options) return handle<method_id::options>(view, req, ctx, body);
-                else return detail::options_metadata(detail::options_facts_for<View, typename traits::parser_list>);
+                if constexpr (traits::has_options) return detail::call_handler<method_id::options>(view, req, ctx);
+                break;
             default: break;
             }
         } catch (api_error& e) {
             // Handlers may `throw errors::not_found();` as DRF views raise APIException.
             return error(ctx, e);
         }
-        return stages::method_not_allowed(ctx, req);
+        return stages::method_not_allowed(ctx, req);   // not reached: handles(m) said so
     }
 
     /// The response for `e` as DRF's exception handler renders it for this view (for a
@@ -170,13 +181,18 @@ private:
         }
     }
 
-    template <method_id M>
-    static response handle(View& view, request& req, Ctx& ctx, body_type& body) {
-        // DRF parses lazily; warden parses a non-empty body right before the handler (or
-        // earlier when an authenticator asked), after authentication, permissions and
-        // throttles, so a refused request never reaches a parser.
-        if (const api_error* e = body.parse()) return error(ctx, *e);
-        return detail::call_handler<M>(view, req, ctx);
+    // Whether the view answers `m` (OPTIONS aside): a constant per view and method.
+    static constexpr bool handles(method_id m) noexcept {
+        switch (m) {
+        case method_id::get: return traits::has_get;
+        case method_id::post: return traits::has_post;
+        case method_id::put: return traits::has_put;
+        case method_id::patch: return traits::has_patch;
+        case method_id::delete_: return traits::has_delete;
+        case method_id::head: return detail::has_head<View, Ctx> || traits::has_get;
+        case method_id::options: return true;
+        default: return false;
+        }
     }
 };
 
