@@ -424,7 +424,8 @@ private:
     void on_write(boost::beast::error_code ec) {
         log_access(ec);
         bool close = ec || close_after_write_ || stopping_ || res_->need_eof();
-        // The exchange is over: destroy what lives in the arena, then recycle it.
+        // The exchange is over: destroy what lives in the arena, then give its blocks to
+        // the thread (an idle connection holds none; the next exchange takes one back).
         release_budget();
         res_.reset();
         parser_.reset();
