@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace warden::detail {
 
@@ -77,8 +78,18 @@ struct options_facts {
     std::string_view parses;   // a JSON array's contents
 };
 
+// A `name` or `description` member that the compiler can read as a constant.
+template <class View>
+concept constant_view_texts =
+    (!requires { View::name; } || requires { typename std::integral_constant<std::size_t, std::string_view(View::name).size()>; }) &&
+    (!requires { View::description; } ||
+     requires { typename std::integral_constant<std::size_t, std::string_view(View::description).size()>; });
+
 template <class View, class Parsers>
 constexpr options_facts options_facts_of() {
+    static_assert(constant_view_texts<View>,
+                  "warden: a view's `name` and `description` must be constants: "
+                  "declare them `static constexpr std::string_view name = \"...\";`");
     options_facts f{};
     if constexpr (requires { { View::name } -> std::convertible_to<std::string_view>; }) f.name = View::name;
     else f = options_facts{type_name_of<View>(), true, {}, {}};
