@@ -90,11 +90,12 @@ constexpr options_facts options_facts_of() {
     static_assert(constant_view_texts<View>,
                   "warden: a view's `name` and `description` must be constants: "
                   "declare them `static constexpr std::string_view name = \"...\";`");
-    options_facts f{};
-    if constexpr (requires { { View::name } -> std::convertible_to<std::string_view>; }) f.name = View::name;
-    else f = options_facts{type_name_of<View>(), true, {}, {}};
+    options_facts f{type_name_of<View>(), true, {}, parses_json(Parsers{})};
+    if constexpr (requires { { View::name } -> std::convertible_to<std::string_view>; }) {
+        f.name = View::name;
+        f.humanize = false;
+    }
     if constexpr (requires { { View::description } -> std::convertible_to<std::string_view>; }) f.description = View::description;
-    f.parses = parses_json(Parsers{});
     return f;
 }
 // One constant per view: the view compiles no function of its own for OPTIONS.
