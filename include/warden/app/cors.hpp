@@ -127,9 +127,11 @@ public:
 
     /// Applies CORS to `req` before it is routed: queues the response headers on it
     /// and returns true when the request is a preflight, which the app then answers
-    /// with an empty 200 itself.
-    bool apply(request& req) const {
-        if (!state_) return false;
+    /// with an empty 200 itself. Inline, so that an app without CORS pays one test.
+    bool apply(request& req) const { return state_ && apply_configured(req); }
+
+private:
+    [[gnu::noinline]] bool apply_configured(request& req) const {
         const state& s = *state_;
         if (!s.urls->match(req.path())) return false;
         const bool options = req.method() == http::verb::options;
@@ -151,7 +153,6 @@ public:
         return preflight;
     }
 
-private:
     struct origin_parts {
         std::string scheme, netloc;
     };

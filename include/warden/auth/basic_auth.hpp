@@ -56,9 +56,7 @@ struct basic_auth {
         OPENSSL_cleanse(decoded.data(), decoded.size());
         if (!u) return fail("Invalid username/password.");
         if (!u->is_active) return fail("User inactive or deleted.");
-        auth_info info;
-        info.scheme = scheme;
-        return auth_result::success(std::move(u), std::move(info));
+        return auth_result::success(std::move(u), auth_info{.scheme = scheme});
     }
 
 private:

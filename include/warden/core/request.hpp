@@ -235,8 +235,8 @@ public:
     int successful_authenticator() const noexcept { return authenticator_; }
 
     /// Sets the identity (authenticators' results go through the pipeline; views that
-    /// log a user in, such as session login, call this directly).
-    void set_identity(std::shared_ptr<const warden::user> u, auth_info info, int authenticator = -1) {
+    /// log a user in, such as session login, call this directly). `info` is moved in.
+    void set_identity(std::shared_ptr<const warden::user> u, auth_info&& info, int authenticator = -1) {
         user_ = std::move(u);
         auth_ = std::move(info);
         authenticator_ = authenticator;

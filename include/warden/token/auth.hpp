@@ -79,11 +79,9 @@ struct basic_token_auth {
             return fail("Invalid token.");
         }
         if (!found->owner || !found->owner->is_active) return fail("User inactive or deleted.");
-        auth_info info;
-        info.scheme = scheme;
-        info.credential_id = digest_prefix(digest);   // identifies the token, reveals nothing
-        info.expires_at = found->token.expires_at;
-        return auth_result::success(std::move(found->owner), std::move(info));
+        // The credential id identifies the token and reveals nothing.
+        return auth_result::success(std::move(found->owner),
+                                    auth_info{.scheme = scheme, .credential_id = digest_prefix(digest), .expires_at = found->token.expires_at});
     }
 
 private:
@@ -92,12 +90,12 @@ private:
     // The first 4 bytes of the digest in hex: 8 characters, within std::string's inline buffer.
     static std::string digest_prefix(const token::key_digest& d) {
         static constexpr char hex[] = "0123456789abcdef";
-        std::string out(8, '0');
+        char out[8];
         for (std::size_t i = 0; i < 4; ++i) {
             out[2 * i] = hex[d[i] >> 4];
             out[2 * i + 1] = hex[d[i] & 0xf];
         }
-        return out;
+        return std::string(out, sizeof out);
     }
 };
 

@@ -48,8 +48,6 @@ inline bool is_valid_utf8(std::string_view s) noexcept {
 // Bytes written verbatim inside a JSON string: printable ASCII other than '"' and '\\'.
 constexpr bool json_plain(unsigned char c) noexcept { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
-// Appends `lead` (unless it is '\0'), `s` as a JSON string (escaped, invalid UTF-8 as
-// U+FFFD), then `trail` (unless '\0'). The common case, nothing to escape, is one copy.
 // Length of the prefix of `s` made of json_plain bytes, eight bytes per step.
 inline std::size_t json_plain_prefix(std::string_view s) noexcept {
     constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
@@ -68,20 +66,11 @@ inline std::size_t json_plain_prefix(std::string_view s) noexcept {
     return i;
 }
 
+// Appends `lead` (unless it is '\0'), `s` as a JSON string (escaped, invalid UTF-8 as
+// U+FFFD), then `trail` (unless '\0'). The common case, nothing to escape, is one copy.
+// It appends and never resizes: resize() zero-fills what is then overwritten.
 inline void append_json_string(std::string& out, std::string_view s, char lead = '\0', char trail = '\0') {
     std::size_t i = json_plain_prefix(s);
-    if (i == s.size()) {
-        const std::size_t at = out.size(), lead_n = lead != '\0';
-        out.resize(at + lead_n + s.size() + 2 + (trail != '\0'));
-        char* p = out.data() + at;
-        if (lead_n) *p++ = lead;
-        *p++ = '"';
-        if (!s.empty()) std::memcpy(p, s.data(), s.size());
-        p += s.size();
-        *p++ = '"';
-        if (trail != '\0') *p = trail;
-        return;
-    }
     static constexpr char hex[] = "0123456789abcdef";
     if (lead != '\0') out.push_back(lead);
     out.push_back('"');

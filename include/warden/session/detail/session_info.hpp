@@ -10,11 +10,7 @@
 namespace warden::session::detail {
 
 inline auth_info session_info(const session_record& rec) {
-    auth_info info;
-    info.scheme = "session";
-    info.credential_id = key_fingerprint(rec.key);
-    info.expires_at = rec.expires_at;
-    return info;
+    return auth_info{.scheme = "session", .credential_id = key_fingerprint(rec.key), .expires_at = rec.expires_at};
 }
 
 } // namespace warden::session::detail
