@@ -305,6 +305,12 @@ struct pipeline_access {
     static void set_data(request& r, const boost::json::object* d) noexcept { r.data_ = d; }
     static void set_remote_address(request& r, std::string_view a) noexcept { r.set_remote_address(a); }
     static void set_secure(request& r) noexcept { r.secure_ = true; }
+    // After set_identity: names the scheme when the authenticator left it empty. (Set
+    // here rather than on the result before the move, which would read back as one
+    // 16-byte load what was just written as two 8-byte stores: a store-forwarding stall.)
+    static void default_scheme(request& r, std::string_view s) noexcept {
+        if (r.auth_.scheme.empty()) r.auth_.scheme = s;
+    }
     static header_list& response_headers(request& r) noexcept { return r.response_headers_; }
 };
 

@@ -133,7 +133,7 @@ struct all_of : detail::operand_pack<Ps...> {
     template <class Request, class View, class Ctx>
     constexpr permission_result evaluate(const Request& req, const View& view, Ctx& ctx) const {
         permission_result out = permission_result::allow();
-        std::apply([&](const auto&... p) { (void)(((out = check_permission(p, req, view, ctx)).allowed) && ...); },
+        std::apply([&](const auto&... p) { (void)(granted_or_kept(check_permission(p, req, view, ctx), out) && ...); },
                    this->ops_);
         return out;
     }
@@ -143,9 +143,19 @@ struct all_of : detail::operand_pack<Ps...> {
     constexpr permission_result evaluate_object(const Request& req, const View& view, const Object& obj, Ctx& ctx) const {
         permission_result out = permission_result::allow();
         std::apply(
-            [&](const auto&... p) { (void)(((out = check_object_permission(p, req, view, ctx, obj)).allowed) && ...); },
+            [&](const auto&... p) { (void)(granted_or_kept(check_object_permission(p, req, view, ctx, obj), out) && ...); },
             this->ops_);
         return out;
+    }
+
+private:
+    // Copies the verdict only when it denies: a grant leaves `out` as built, so the
+    // common path copies no permission_result (a copy of one just written with narrow
+    // stores stalls on store forwarding).
+    static constexpr bool granted_or_kept(const permission_result& r, permission_result& out) noexcept {
+        if (r.allowed) return true;
+        out = r;
+        return false;
     }
 };
 

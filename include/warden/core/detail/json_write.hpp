@@ -67,10 +67,22 @@ inline std::size_t json_plain_prefix(std::string_view s) noexcept {
 }
 
 // Appends `lead` (unless it is '\0'), `s` as a JSON string (escaped, invalid UTF-8 as
-// U+FFFD), then `trail` (unless '\0'). The common case, nothing to escape, is one copy.
-// It appends and never resizes: resize() zero-fills what is then overwritten.
+// U+FFFD), then `trail` (unless '\0'). The common case, a short string with nothing to
+// escape, is one append. It never resizes: resize() zero-fills what is then overwritten.
 inline void append_json_string(std::string& out, std::string_view s, char lead = '\0', char trail = '\0') {
     std::size_t i = json_plain_prefix(s);
+    if (i == s.size() && s.size() <= 60) {   // short and nothing to escape: one append
+        char buf[64];
+        char* p = buf;
+        if (lead != '\0') *p++ = lead;
+        *p++ = '"';
+        std::memcpy(p, s.data(), s.size());
+        p += s.size();
+        *p++ = '"';
+        if (trail != '\0') *p++ = trail;
+        out.append(buf, static_cast<std::size_t>(p - buf));
+        return;
+    }
     static constexpr char hex[] = "0123456789abcdef";
     if (lead != '\0') out.push_back(lead);
     out.push_back('"');

@@ -95,12 +95,10 @@ bool try_authenticator(request& req, Ctx& ctx, Body& body, int index, refusal& f
     }();
     switch (r.status()) {
     case auth_result::state::none: return false;
-    case auth_result::state::success: {
-        auto& info = r.info();
-        if (info.scheme.empty()) info.scheme = scheme_of<A>();
-        req.set_identity(std::move(r.user_ptr()), std::move(info), index);
+    case auth_result::state::success:
+        req.set_identity(std::move(r.user_ptr()), std::move(r.info()), index);
+        pipeline_access::default_scheme(req, scheme_of<A>());
         return true;
-    }
     case auth_result::state::failure: failure = refuse(std::move(r.error())); return true;
     }
     return false;
