@@ -1,10 +1,13 @@
 // The server's connection code over beast::test::stream: raw bytes in, raw bytes out.
 #include <warden.hpp>
+#include <warden/server/impl/server_core.hpp>
 #include <warden/test/stream_client.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <type_traits>
 
 using namespace warden;
 
@@ -49,6 +52,15 @@ std::size_t count(std::string_view hay, std::string_view needle) {
 }
 
 } // namespace
+
+// No type erasure on the request path, down to the socket: Beast's tcp_stream would hold
+// the connection's strand as an any_io_executor (copied and destroyed through function
+// pointers on every operation).
+TEST_CASE("connections run on their strand by its concrete type, not a type-erased executor", "[server]") {
+    using executor = detail::connection_stream::executor_type;
+    STATIC_REQUIRE(std::is_same_v<executor, boost::asio::strand<boost::asio::io_context::executor_type>>);
+    STATIC_REQUIRE_FALSE(std::is_same_v<executor, boost::asio::any_io_executor>);
+}
 
 TEST_CASE("a request is answered with the app's response and a Date header", "[server][connection]") {
     auto site = make_site();

@@ -111,7 +111,7 @@ class session : public std::enable_shared_from_this<session<App, Stream, Sink>> 
 public:
     using env_type = server_env<App, Sink>;
 
-    /// `stream_args` construct the stream (a socket, or a tcp_stream and a TLS context).
+    /// `stream_args` construct the stream (a socket, or a Beast basic_stream and a TLS context).
     template <class... StreamArgs>
     session(const env_type& env, std::string_view remote_address, bool secure, StreamArgs&&... stream_args)
         : stream_(std::forward<StreamArgs>(stream_args)...), env_(&env), secure_(secure) {

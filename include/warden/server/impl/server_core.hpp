@@ -26,7 +26,7 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -54,11 +54,19 @@ bool plans_routes(const App& app) noexcept {
     else return (void)app, routes_once<App>;
 }
 
+// Each connection runs on its own strand, named by its concrete type: Beast's
+// tcp_stream would hold it as an any_io_executor, type-erased, copied and destroyed
+// behind function pointers on every operation.
+using connection_executor = boost::asio::strand<boost::asio::io_context::executor_type>;
+using connection_stream = boost::beast::basic_stream<boost::asio::ip::tcp, connection_executor>;
+
 template <class App, class Sink>
 struct basic_server_core<App, Sink>::state {
     using tcp = boost::asio::ip::tcp;
-    using plain_session = session<App, boost::beast::tcp_stream, Sink>;
-    using tls_session = session<App, boost::asio::ssl::stream<boost::beast::tcp_stream>, Sink>;
+    using socket_type = tcp::socket::rebind_executor<connection_executor>::other;
+    using stream_type = connection_stream;
+    using plain_session = session<App, stream_type, Sink>;
+    using tls_session = session<App, boost::asio::ssl::stream<stream_type>, Sink>;
 
     state(App& a, Sink& s, bool access_log, server_options o)
         : options(std::move(o)), app(a), sink(s), connections(options.max_connections),
@@ -101,7 +109,7 @@ struct basic_server_core<App, Sink>::state {
     }
 
     void accept() {
-        acceptor.async_accept(boost::asio::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket socket) {
+        acceptor.async_accept(boost::asio::make_strand(ioc), [this](boost::system::error_code ec, socket_type socket) {
             if (ec == boost::asio::error::operation_aborted || !acceptor.is_open()) return;
             if (ec) {
                 // Out of descriptors or memory: retry shortly instead of spinning.
@@ -121,7 +129,7 @@ struct basic_server_core<App, Sink>::state {
         });
     }
 
-    void launch(tcp::socket socket) {
+    void launch(socket_type socket) {
         boost::system::error_code ec;
         auto peer = socket.remote_endpoint(ec);
         if (ec) return;   // already gone
@@ -132,7 +140,7 @@ struct basic_server_core<App, Sink>::state {
         auto s = address.to_string(ec);
         std::string_view remote = ec ? std::string_view{} : std::string_view(s);
         if (tls)
-            std::make_shared<tls_session>(env, remote, true, boost::beast::tcp_stream(std::move(socket)), *tls)->start();
+            std::make_shared<tls_session>(env, remote, true, stream_type(std::move(socket)), *tls)->start();
         else
             std::make_shared<plain_session>(env, remote, false, std::move(socket))->start();
     }
