@@ -76,7 +76,7 @@ inline void append_json_string(std::string& out, std::string_view s, char lead =
         char* p = buf;
         if (lead != '\0') *p++ = lead;
         *p++ = '"';
-        std::memcpy(p, s.data(), s.size());
+        if (!s.empty()) std::memcpy(p, s.data(), s.size());   // an empty view may hold a null pointer
         p += s.size();
         *p++ = '"';
         if (trail != '\0') *p++ = trail;
