@@ -7,6 +7,7 @@
 
 #include <random>
 #include <string>
+#include <string_view>
 
 using namespace warden;
 
@@ -25,6 +26,7 @@ TEST_CASE("json() writes objects, arrays, numbers and literals", "[view][json]")
           R"({"username":"alice","email":"alice@example.com"})");
     CHECK(body_of({}) == "{}");
     CHECK(body_of({{"", ""}}) == R"({"":""})");
+    CHECK(body_of({{"k", std::string_view{}}}) == R"({"k":""})");   // an empty view with a null pointer
     CHECK(body_of({{"n", 42}, {"neg", -7}, {"u", 18446744073709551615u}, {"d", 1.5}, {"t", true}, {"f", false}, {"z", nullptr}}) ==
           R"({"n":42,"neg":-7,"u":18446744073709551615,"d":1.5,"t":true,"f":false,"z":null})");
     CHECK(body_of({{"inner", {{"x", 1}, {"y", "two"}}}, {"list", json_array({1, "b", nullptr})}, {"v", v}}) ==
