@@ -64,9 +64,8 @@ template <class App, class Sink>
 struct basic_server_core<App, Sink>::state {
     using tcp = boost::asio::ip::tcp;
     using socket_type = tcp::socket::rebind_executor<connection_executor>::other;
-    using stream_type = connection_stream;
-    using plain_session = session<App, stream_type, Sink>;
-    using tls_session = session<App, boost::asio::ssl::stream<stream_type>, Sink>;
+    using plain_session = session<App, connection_stream, Sink>;
+    using tls_session = session<App, boost::asio::ssl::stream<connection_stream>, Sink>;
 
     state(App& a, Sink& s, bool access_log, server_options o)
         : options(std::move(o)), app(a), sink(s), connections(options.max_connections),
@@ -140,7 +139,7 @@ struct basic_server_core<App, Sink>::state {
         auto s = address.to_string(ec);
         std::string_view remote = ec ? std::string_view{} : std::string_view(s);
         if (tls)
-            std::make_shared<tls_session>(env, remote, true, stream_type(std::move(socket)), *tls)->start();
+            std::make_shared<tls_session>(env, remote, true, connection_stream(std::move(socket)), *tls)->start();
         else
             std::make_shared<plain_session>(env, remote, false, std::move(socket))->start();
     }
