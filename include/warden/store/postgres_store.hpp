@@ -56,7 +56,7 @@ struct postgres_options {
 /// across processes), and `create_users` as a transaction. PostgreSQL's messages are
 /// never surfaced (they quote values); SQLSTATEs map to `store_errc`.
 ///
-/// Outages: a broken connection is dropped and replaced; idle connections the server
+/// Outages: a broken connection is dropped and replaced alone; idle connections the server
 /// closed (a restart) are noticed before reuse; while the server cannot be reached one
 /// request at a time probes it and the others get `unavailable` at once (503 from
 /// warden's policies), and the first success restores service, without a restart.

@@ -97,10 +97,54 @@ TEST_CASE("a dropped connection is replaced, and an idle one found dead is never
     REQUIRE(b);
     CHECK(b->id != first);
     CHECK(pool.open_count() == 1);
-    b.drop(false);
+    b.drop();
     CHECK(pool.open_count() == 0);
     auto c = pool.acquire(soon(), ec);
     CHECK(c);
+}
+
+TEST_CASE("a connection that breaks alone is replaced alone: the others stay in use and the pool stays up",
+          "[store][pool][faults]") {
+    fake_server server;
+    fake_pool pool(fake_factory{&server}, 3);
+    std::error_code ec;
+    int kept = 0;
+    {
+        auto a = pool.acquire(soon(), ec);
+        auto b = pool.acquire(soon(), ec);
+        REQUIRE(a);
+        REQUIRE(b);
+        kept = b->id;
+        a.drop(store_errc::unavailable);   // e.g. pg_terminate_backend on a's server process
+    }
+    CHECK(pool.open_count() == 1);   // b went back to the pool
+    auto b = pool.acquire(soon(), ec);
+    REQUIRE(b);
+    CHECK(b->id == kept);
+    auto c = pool.acquire(soon(), ec);   // a's place: a new connection, no probe
+    REQUIRE(c);
+    CHECK(server.opened == 3);
+
+    // When the server itself is gone its idle connections are found dead, and the failed
+    // connect of the replacement takes the pool down.
+    b->dead = true;
+    c->dead = true;
+    {
+        std::lock_guard lock(server.mu);
+        server.reachable = false;
+    }
+    b.drop(store_errc::unavailable);
+    {
+        auto gone = std::move(c);   // given back, found dead on the next acquire
+    }
+    CHECK_FALSE(pool.acquire(soon(), ec));
+    CHECK(ec == store_errc::unavailable);
+    CHECK(pool.open_count() == 0);
+    {
+        std::lock_guard lock(server.mu);
+        server.reachable = true;
+    }
+    CHECK(pool.acquire(soon(), ec));
 }
 
 TEST_CASE("while the server is away one caller probes and the others fail at once; the first success ends it",
@@ -115,7 +159,7 @@ TEST_CASE("while the server is away one caller probes and the others fail at onc
             std::lock_guard lock(server.mu);
             server.reachable = false;
         }
-        a.drop(true);   // a's query found the server gone: b, handed out before, is not reused
+        a.drop(store_errc::timeout);   // a's query got no answer: b, handed out before, is not reused
     }
     CHECK(pool.open_count() == 0);
     CHECK_FALSE(pool.acquire(soon(), ec));   // the probe fails

@@ -7,11 +7,16 @@
 // handed out (the Factory checks its socket), so the first request after a restart
 // gets a fresh connection instead of an error.
 //
-// Outages: after a failure to reach the server the pool is *down*: idle connections
-// are dropped, connections handed out before are closed when given back, and one
-// caller at a time probes the server by connecting, while the others fail at once with
-// `unavailable` rather than each waiting out the deadline on a server that does not
-// answer. A successful probe brings the pool back up.
+// Outages: the pool goes *down* when opening a connection fails, or when a connection
+// passed its deadline mid-answer (the server, or the network to it, stopped answering:
+// the other connections would wait too). Then idle connections are dropped,
+// connections handed out before are closed when given back, and one caller at a time
+// probes the server by connecting, while the others fail at once with `unavailable`
+// rather than each waiting out the deadline on a server that does not answer. A
+// successful probe brings the pool back up. A connection that broke any other way (an
+// administrator's pg_terminate_backend, a reset) is replaced alone, and the others stay
+// in use: when the server itself is gone, its idle connections are found dead and the
+// replacement's connect fails, which takes the pool down then.
 //
 // Factory: `std::unique_ptr<Conn> open(deadline, std::error_code&)` and
 // `bool dead(Conn&) noexcept` (called on an idle connection about to be reused).
@@ -50,12 +55,13 @@ public:
         explicit operator bool() const noexcept { return conn_ != nullptr; }
         Conn& operator*() const noexcept { return *conn_; }
         Conn* operator->() const noexcept { return conn_.get(); }
-        /// The connection broke (or is in an unknown state after a deadline): close it
-        /// instead of giving it back, and mark the pool down when `server_gone`.
-        void drop(bool server_gone) noexcept {
+        /// The connection broke, or is in an unknown state: close it instead of giving
+        /// it back. `why` is the failure; `store_errc::timeout` (no answer by the
+        /// deadline) takes the pool down, anything else drops this connection alone.
+        void drop(std::error_code why = {}) noexcept {
             if (!pool_) return;
             conn_.reset();
-            pool_->dropped(server_gone);
+            pool_->dropped(why == store_errc::timeout);
             pool_ = nullptr;
         }
 
@@ -159,12 +165,12 @@ private:
         cv_.notify_one();
     }
 
-    void dropped(bool server_gone) noexcept {
+    void dropped(bool unresponsive) noexcept {
         std::vector<std::unique_ptr<Conn>> closing;
         {
             std::lock_guard lock(mu_);
             --open_;
-            if (server_gone) {
+            if (unresponsive) {
                 go_down();
                 ++generation_;
                 closing.swap(idle_);

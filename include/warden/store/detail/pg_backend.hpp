@@ -307,7 +307,7 @@ private:
         bool in_transaction = false;
 
         ~op() {
-            if (in_transaction) lease.drop(false);
+            if (in_transaction) lease.drop();
         }
     };
 
@@ -344,7 +344,7 @@ private:
         }
         bool broken = false;
         run_text(o.lease->handle.get(), sql, o.until, ec, broken);
-        if (broken) o.lease.drop(true);
+        if (broken) o.lease.drop(ec);
         return !ec;
     }
 

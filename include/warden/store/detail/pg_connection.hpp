@@ -88,32 +88,32 @@ using pool = net_pool<connection, connection_factory>;
 
 /// Runs statement `id` of `stmts` with `p` on the leased connection by `until`,
 /// preparing it first if this connection has not. On failure returns null with `ec`;
-/// a broken connection is dropped from the pool (which then goes down when the server
-/// is gone).
+/// a broken connection is dropped from the pool (which goes down when the deadline
+/// passed; see net_pool.hpp).
 inline result_handle run(pool::lease& l, std::span<const statement> stmts, std::size_t id, const params& p, deadline until,
                          std::error_code& ec) {
     PGconn* c = l->handle.get();
     bool broken = false;
     if (!l->prepared[id]) {
         if (!PQsendPrepare(c, stmts[id].name, stmts[id].sql, 0, nullptr)) {
-            l.drop(true);
             ec = store_errc::unavailable;
+            l.drop(ec);
             return {};
         }
         await_result(c, until, ec, broken);
         if (ec) {
-            if (broken) l.drop(true);
+            if (broken) l.drop(ec);
             return {};
         }
         l->prepared[id] = true;
     }
     if (!PQsendQueryPrepared(c, stmts[id].name, p.count(), p.values(), nullptr, nullptr, 0)) {
-        l.drop(true);
         ec = store_errc::unavailable;
+        l.drop(ec);
         return {};
     }
     auto r = await_result(c, until, ec, broken);
-    if (broken) l.drop(true);
+    if (broken) l.drop(ec);
     return r;
 }
 

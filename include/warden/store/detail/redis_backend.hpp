@@ -151,7 +151,7 @@ public:
                 if (ec) return 0;
                 bool broken = false;
                 auto r = command(l->ctx.get(), {"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"}, until, ec, broken);
-                if (broken) l.drop(true);
+                if (broken) l.drop(ec);
                 if (ec) return 0;
                 if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[0]->type != REDIS_REPLY_STRING ||
                     r->element[1]->type != REDIS_REPLY_ARRAY)
@@ -199,7 +199,7 @@ private:
             bool broken = false;
             auto r = command(l->ctx.get(), argv, until, ec, broken);
             if (broken) {
-                l.drop(true);
+                l.drop(ec);
                 return {};
             }
             if (r->type != REDIS_REPLY_ERROR) return r;

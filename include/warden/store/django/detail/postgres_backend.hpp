@@ -469,7 +469,7 @@ private:
         bool in_transaction = false;
 
         ~op() {
-            if (in_transaction) lease.drop(false);
+            if (in_transaction) lease.drop();
         }
     };
 
@@ -495,7 +495,7 @@ private:
         }
         bool broken = false;
         pg::run_text(o.lease->handle.get(), sql, o.until, ec, broken);
-        if (broken) o.lease.drop(true);
+        if (broken) o.lease.drop(ec);
         return !ec;
     }
 
