@@ -100,8 +100,8 @@ public:
     /// @throws std::system_error with a `store_errc` and a message naming the server.
     explicit backend(backend_config cfg)
         : cfg_(std::move(cfg)), name_(describe(cfg_.url)),
-          pool_(connection_factory(std::make_shared<const conninfo>(cfg_.url, cfg_.timeout, cfg_.schema), warden_query_count),
-                cfg_.pool_size) {
+          db_(std::make_shared<const conninfo>(cfg_.url, cfg_.timeout, cfg_.schema),
+              {warden_statements.begin(), warden_statements.end()}, cfg_.timeout, cfg_.pool_size) {
         const auto until = clock::now() + cfg_.timeout;
         std::error_code ec;
         std::string why;
@@ -109,12 +109,12 @@ public:
         auto c = info.open(until, ec, &why);
         if (!c) refuse(store_errc(ec.value()), name_, why.empty() ? ec.message() : why);
         prepare_database(c.get(), name_, cfg_.schema, "warden_schema_version", warden_migrations, until);
-        pool_.add(connection_factory(nullptr, warden_query_count).adopt(std::move(c)));
+        db_.adopt(std::move(c), false);
     }
 
     std::string name() const { return name_; }
     /// Connections open now (for monitoring and tests).
-    std::size_t connections() { return pool_.open_count(); }
+    std::size_t connections() { return db_.connections(); }
 
     // users ------------------------------------------------------------------------
 
@@ -127,7 +127,7 @@ public:
 
     std::error_code create_user(user& u) {
         std::error_code ec;
-        auto o = begin(ec);
+        auto o = db_.begin(ec);
         if (ec) return ec;
         return insert_user(o, u);
     }
@@ -137,23 +137,15 @@ public:
     std::error_code create_users(std::span<user> us) {
         if (us.empty()) return {};
         std::error_code ec;
-        auto o = begin(ec);
-        if (ec) return ec;
-        if (!control(o, "BEGIN", ec)) return ec;
-        o.in_transaction = true;
+        auto o = db_.begin(ec);
+        if (ec || !o.begin_transaction(ec)) return ec;
         std::vector<std::int64_t> ids;
-        run(o, q_user_batch_lock, params().add(user_batch_lock_key), ec);
+        o.run(q_user_batch_lock, params().add(user_batch_lock_key), ec);
         for (std::size_t i = 0; !ec && i < us.size(); ++i) {
             user copy = us[i];
             if (!(ec = insert_user(o, copy))) ids.push_back(copy.id);
         }
-        if (ec) {
-            std::error_code ignored;
-            if (o.lease && control(o, "ROLLBACK", ignored)) o.in_transaction = false;
-            return ec;
-        }
-        if (!control(o, "COMMIT", ec)) return ec;
-        o.in_transaction = false;
+        if ((ec = o.end_transaction(ec))) return ec;
         for (std::size_t i = 0; i < us.size(); ++i) us[i].id = ids[i];
         return {};
     }
@@ -162,45 +154,45 @@ public:
         params p;
         p.add(u.id);
         add_user_fields(p, u);
-        return write(q_user_update, p, true);
+        return db_.write(q_user_update, p, true);
     }
 
     std::vector<user> list_users(std::error_code& ec) {
         std::vector<user> out;
-        rows(q_users_all, params(), [&](const row_reader& q) { out.push_back(read_user(q, 0)); }, ec);
+        db_.rows(q_users_all, params(), [&](const row_reader& q) { out.push_back(read_user(q, 0)); }, ec);
         if (ec) out.clear();
         return out;
     }
 
     // tokens -----------------------------------------------------------------------
 
-    std::error_code add_token(const token_record& t) { return write(q_token_insert, token_params(t), false); }
+    std::error_code add_token(const token_record& t) { return db_.write(q_token_insert, token_params(t), false); }
 
     std::error_code add_token_capped(const token_record& t, std::size_t keep) {
         if (keep == 0) return add_token(t);
         auto p = token_params(t);
         p.add(static_cast<std::int64_t>(std::min<std::size_t>(keep, INT64_MAX)));
-        return write(q_token_capped, p, false);
+        return db_.write(q_token_capped, p, false);
     }
 
     std::optional<token_lookup> find_token(const token::key_digest& d, std::error_code& ec) {
         std::optional<token_lookup> out;
-        rows(q_token_find, params().add_bytes(d),
-             [&](const row_reader& q) { out = token_lookup::found(d, q.int64(0), q.int64(1), read_user(q, 2)); }, ec);
+        db_.rows(q_token_find, params().add_bytes(d),
+                 [&](const row_reader& q) { out = token_lookup::found(d, q.int64(0), q.int64(1), read_user(q, 2)); }, ec);
         if (ec) out.reset();
         return out;
     }
 
     bool remove_token(const token::key_digest& d, std::error_code& ec) {
-        return changed(q_token_delete, params().add_bytes(d), ec) > 0;
+        return db_.changed(q_token_delete, params().add_bytes(d), ec) > 0;
     }
     std::size_t remove_user_tokens(std::int64_t user_id, std::error_code& ec) {
-        return changed(q_tokens_delete_user, params().add(user_id), ec);
+        return db_.changed(q_tokens_delete_user, params().add(user_id), ec);
     }
 
     std::vector<token_record> user_tokens(std::int64_t user_id, std::error_code& ec) {
         std::vector<token_record> out;
-        rows(q_tokens_of_user, params().add(user_id), [&](const row_reader& q) {
+        db_.rows(q_tokens_of_user, params().add(user_id), [&](const row_reader& q) {
             token_record t;
             if (!q.bytes(0, t.digest)) t.digest = {};
             t.user_id = q.int64(1);
@@ -213,16 +205,16 @@ public:
     }
 
     std::size_t purge_expired_tokens(std::int64_t now, std::error_code& ec) {
-        return changed(q_tokens_purge, params().add(now), ec);
+        return db_.changed(q_tokens_purge, params().add(now), ec);
     }
 
     // sessions ---------------------------------------------------------------------
 
-    std::error_code create_session(const session_record& r) { return write(q_session_insert, session_params(r), false); }
+    std::error_code create_session(const session_record& r) { return db_.write(q_session_insert, session_params(r), false); }
 
     std::optional<session_record> load_session(std::string_view key, std::int64_t now, std::error_code& ec) {
         std::optional<session_record> out;
-        rows(q_session_load, params().add(key).add(now), [&](const row_reader& q) {
+        db_.rows(q_session_load, params().add(key).add(now), [&](const row_reader& q) {
             session_record r;
             r.key = std::string(key);
             r.user_id = q.int64(0);
@@ -235,10 +227,10 @@ public:
         return out;
     }
 
-    std::error_code save_session(const session_record& r) { return write(q_session_update, session_params(r), true); }
+    std::error_code save_session(const session_record& r) { return db_.write(q_session_update, session_params(r), true); }
 
     bool delete_session(std::string_view key, std::error_code& ec) {
-        return changed(q_session_delete, params().add(key), ec) > 0;
+        return db_.changed(q_session_delete, params().add(key), ec) > 0;
     }
 
     std::size_t delete_user_sessions(std::int64_t user_id, std::string_view except_key, std::error_code& ec) {
@@ -246,11 +238,11 @@ public:
         p.add(user_id);
         if (except_key.empty()) p.add_null();
         else p.add(except_key);
-        return changed(q_sessions_delete_user, p, ec);
+        return db_.changed(q_sessions_delete_user, p, ec);
     }
 
     std::size_t purge_expired_sessions(std::int64_t now, std::error_code& ec) {
-        return changed(q_sessions_purge, params().add(now), ec);
+        return db_.changed(q_sessions_purge, params().add(now), ec);
     }
 
     // throttle ---------------------------------------------------------------------
@@ -259,63 +251,45 @@ public:
         // Refused outright, as in the other backends: no key is created, nothing is sent.
         if (!throttle_inputs_valid(now, window)) return ec.clear(), throttle_state{false, 0, 0.0};
         throttle_state s{false, 0, 0.0};
-        rows(q_throttle_hit,
-             params().add(key).add(now).add(window).add(static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX))),
-             [&](const row_reader& q) {
-                 s.allowed = q.boolean(0);
-                 s.count = static_cast<std::size_t>(q.int64(1));
-                 s.oldest = q.real(2);
-             }, ec);
+        db_.rows(q_throttle_hit,
+                 params().add(key).add(now).add(window).add(static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX))),
+                 [&](const row_reader& q) {
+                     s.allowed = q.boolean(0);
+                     s.count = static_cast<std::size_t>(q.int64(1));
+                     s.oldest = q.real(2);
+                 },
+                 ec);
         if (ec) return {false, 0, 0.0};
         return s;
     }
 
     std::size_t purge_throttle(double now, double max_window, std::error_code& ec) {
-        return changed(q_throttle_purge, params().add(now - max_window), ec);
+        return db_.changed(q_throttle_purge, params().add(now - max_window), ec);
     }
 
     // JWT blacklist ----------------------------------------------------------------
 
     std::error_code add_outstanding(const outstanding_token& t) {
-        return write(q_jwt_outstanding_insert, params().add(t.jti).add(t.user_id).add(t.created_at).add(t.expires_at), false);
+        return db_.write(q_jwt_outstanding_insert, params().add(t.jti).add(t.user_id).add(t.created_at).add(t.expires_at), false);
     }
     bool blacklist(std::string_view jti, std::int64_t expires_at, std::int64_t now, std::error_code& ec) {
-        return changed(q_jwt_blacklist_insert, params().add(jti).add(expires_at).add(now), ec) > 0;
+        return db_.changed(q_jwt_blacklist_insert, params().add(jti).add(expires_at).add(now), ec) > 0;
     }
     bool is_blacklisted(std::string_view jti, std::error_code& ec) {
         bool found = false;
-        rows(q_jwt_is_blacklisted, params().add(jti), [&](const row_reader&) { found = true; }, ec);
+        db_.rows(q_jwt_is_blacklisted, params().add(jti), [&](const row_reader&) { found = true; }, ec);
         return found && !ec;
     }
     std::size_t blacklist_user(std::int64_t user_id, std::int64_t now, std::error_code& ec) {
-        return changed(q_jwt_blacklist_user, params().add(user_id).add(now), ec);
+        return db_.changed(q_jwt_blacklist_user, params().add(user_id).add(now), ec);
     }
     std::size_t purge_expired_jwt(std::int64_t now, std::error_code& ec) {
         std::size_t n = 0;
-        rows(q_jwt_purge, params().add(now), [&](const row_reader& q) { n = static_cast<std::size_t>(q.int64(0)); }, ec);
+        db_.rows(q_jwt_purge, params().add(now), [&](const row_reader& q) { n = static_cast<std::size_t>(q.int64(0)); }, ec);
         return ec ? 0 : n;
     }
 
 private:
-    // One operation: its deadline (the wait for a connection and every round trip) and
-    // the connection it holds.
-    struct op {
-        deadline until;
-        pool::lease lease;
-        // Inside BEGIN ... COMMIT: a connection left this way (an exception on the way)
-        // is closed, never given back to the pool mid-transaction.
-        bool in_transaction = false;
-
-        ~op() {
-            if (in_transaction) lease.drop();
-        }
-    };
-
-    op begin(std::error_code& ec) {
-        const deadline until = clock::now() + cfg_.timeout;
-        return op{until, pool_.acquire(until, ec), false};
-    }
-
     static params token_params(const token_record& t) {
         params p;
         p.add_bytes(t.digest).add(t.user_id).add(t.created).add(t.expires_at);
@@ -327,75 +301,27 @@ private:
         return p;
     }
 
-    result_handle run(op& o, warden_query id, const params& p, std::error_code& ec) {
-        if (!o.lease) {   // dropped by an earlier statement of this operation
-            ec = store_errc::unavailable;
-            return {};
-        }
-        return pg::run(o.lease, warden_statements, id, p, o.until, ec);
-    }
-
-    // Transaction control on the operation's connection; false with `ec` on failure (a
-    // broken connection is dropped, as any statement's).
-    bool control(op& o, const char* sql, std::error_code& ec) {
-        if (!o.lease) {
-            ec = store_errc::unavailable;
-            return false;
-        }
-        bool broken = false;
-        run_text(o.lease->handle.get(), sql, o.until, ec, broken);
-        if (broken) o.lease.drop(ec);
-        return !ec;
-    }
-
-    std::error_code insert_user(op& o, user& u) {
+    std::error_code insert_user(client::operation& o, user& u) {
         params p;
         add_user_fields(p, u);
         std::error_code ec;
-        auto r = run(o, q_user_insert, p, ec);
+        auto r = o.run(q_user_insert, p, ec);
         if (ec) return ec;
         if (PQntuples(r.get()) != 1) return store_errc::duplicate;
         u.id = row_reader{r.get(), 0}.int64(0);
         return {};
     }
 
-    template <class Row>
-    void rows(warden_query id, const params& p, Row&& row, std::error_code& ec) {
-        auto o = begin(ec);
-        if (ec) return;
-        auto r = run(o, id, p, ec);
-        if (ec) return;
-        for (int i = 0, n = PQntuples(r.get()); i < n; ++i) row(row_reader{r.get(), i});
-    }
-
     std::shared_ptr<const user> one_user(warden_query id, const params& p, std::error_code& ec) {
         std::shared_ptr<const user> out;
-        rows(id, p, [&](const row_reader& q) { out = std::make_shared<user>(read_user(q, 0)); }, ec);
+        db_.rows(id, p, [&](const row_reader& q) { out = std::make_shared<user>(read_user(q, 0)); }, ec);
         if (ec) out.reset();
         return out;
     }
 
-    std::size_t changed(warden_query id, const params& p, std::error_code& ec) {
-        auto o = begin(ec);
-        if (ec) return 0;
-        auto r = run(o, id, p, ec);
-        return ec ? 0 : changed_rows(r.get());
-    }
-
-    // One write; `must_change`: no row changed means `not_found`.
-    std::error_code write(warden_query id, const params& p, bool must_change) {
-        std::error_code ec;
-        auto o = begin(ec);
-        if (ec) return ec;
-        auto r = run(o, id, p, ec);
-        if (ec) return ec;
-        if (must_change && changed_rows(r.get()) == 0) return store_errc::not_found;
-        return {};
-    }
-
     backend_config cfg_;
     std::string name_;
-    pool pool_;
+    client db_;
 };
 
 } // namespace warden::detail::pg

@@ -1,7 +1,9 @@
 // PostgreSQL connections for the pool: how one is opened (the URL plus warden's
-// settings), how an idle one is found dead, and how a statement runs on one, prepared
-// on its first use there. Nothing here knows a schema: statements come from the
-// schema in use (pg_schema.hpp for warden's own tables).
+// settings), how an idle one is found dead, and the client both PostgreSQL backends
+// (warden's tables, Django's) run their operations through: a statement prepared on a
+// connection at its first use there, transactions, one deadline per operation. Nothing
+// here knows a schema: statements come from the schema in use (pg_schema.hpp for
+// warden's own tables, django/detail/postgres_backend.hpp for Django's).
 #ifndef WARDEN_STORE_DETAIL_PG_CONNECTION_HPP
 #define WARDEN_STORE_DETAIL_PG_CONNECTION_HPP
 
@@ -86,36 +88,124 @@ private:
 
 using pool = net_pool<connection, connection_factory>;
 
-/// Runs statement `id` of `stmts` with `p` on the leased connection by `until`,
-/// preparing it first if this connection has not. On failure returns null with `ec`;
-/// a broken connection is dropped from the pool (which goes down when the deadline
-/// passed; see net_pool.hpp).
-inline result_handle run(pool::lease& l, std::span<const statement> stmts, std::size_t id, const params& p, deadline until,
-                         std::error_code& ec) {
-    PGconn* c = l->handle.get();
-    bool broken = false;
-    if (!l->prepared[id]) {
-        if (!PQsendPrepare(c, stmts[id].name, stmts[id].sql, 0, nullptr)) {
-            ec = store_errc::unavailable;
-            l.drop(ec);
-            return {};
-        }
-        await_result(c, until, ec, broken);
-        if (ec) {
-            if (broken) l.drop(ec);
-            return {};
-        }
-        l->prepared[id] = true;
+/// A backend's access to its server: the pool of connections and the statements they
+/// run (by id, each prepared on a connection at its first use there). Every store call
+/// is one `operation`: one connection, and one deadline for the wait for it and for
+/// every round trip.
+class client {
+public:
+    class operation;
+
+    /// `stmts`: the schema's statements, indexed by id; their text must outlive the client.
+    client(std::shared_ptr<const conninfo> info, std::vector<statement> stmts, std::chrono::milliseconds timeout,
+           std::size_t pool_size)
+        : stmts_(std::move(stmts)), timeout_(timeout), pool_(connection_factory(std::move(info), stmts_.size()), pool_size) {}
+
+    /// Adds the connection the backend opened at start; `prepared`: every statement is
+    /// prepared on it already.
+    void adopt(conn_handle h, bool prepared) {
+        auto c = connection_factory(nullptr, stmts_.size()).adopt(std::move(h));
+        if (prepared) c->prepared.assign(stmts_.size(), true);
+        pool_.add(std::move(c));
     }
-    if (!PQsendQueryPrepared(c, stmts[id].name, p.count(), p.values(), nullptr, nullptr, 0)) {
+
+    const std::vector<statement>& statements() const noexcept { return stmts_; }
+    /// Connections open now (idle and in use).
+    std::size_t connections() { return pool_.open_count(); }
+
+    /// Starts an operation: a connection by the deadline, or `ec` (`busy`, `unavailable`,
+    /// `timeout`), after which the operation's calls fail with `unavailable`.
+    operation begin(std::error_code& ec);
+
+    /// Runs one statement as its own operation and calls `row(row_reader)` for each row.
+    template <class Row>
+    void rows(std::size_t id, const params& p, Row&& row, std::error_code& ec);
+    /// Runs one statement as its own operation: the rows it changed (0 with `ec` on failure).
+    std::size_t changed(std::size_t id, const params& p, std::error_code& ec);
+    /// Runs one write as its own operation; `must_change`: no row changed is `not_found`.
+    std::error_code write(std::size_t id, const params& p, bool must_change);
+
+private:
+    std::vector<statement> stmts_;
+    std::chrono::milliseconds timeout_;
+    pool pool_;
+};
+
+/// One operation's connection and deadline. Inside BEGIN ... COMMIT a connection left
+/// so (a failed ROLLBACK, an exception on the way) is closed, never given back to the
+/// pool mid-transaction.
+class client::operation {
+public:
+    operation(const operation&) = delete;
+    operation& operator=(const operation&) = delete;
+    ~operation() {
+        if (in_transaction_) lease_.drop();
+    }
+
+    /// Runs statement `id` with `p`, preparing it first if this connection has not. On
+    /// failure returns null with `ec`; a broken connection is dropped from the pool
+    /// (which goes down when the deadline passed; see net_pool.hpp), and the
+    /// operation's later calls fail with `unavailable`.
+    result_handle run(std::size_t id, const params& p, std::error_code& ec) {
+        if (!lease_) {
+            ec = store_errc::unavailable;
+            return {};
+        }
+        PGconn* c = lease_->handle.get();
+        const statement& s = (*stmts_)[id];
+        bool broken = false;
+        if (!lease_->prepared[id]) {
+            if (!PQsendPrepare(c, s.name, s.sql, 0, nullptr)) return lost(ec);
+            await_result(c, until_, ec, broken);
+            if (ec) {
+                if (broken) lease_.drop(ec);
+                return {};
+            }
+            lease_->prepared[id] = true;
+        }
+        if (!PQsendQueryPrepared(c, s.name, p.count(), p.values(), nullptr, nullptr, 0)) return lost(ec);
+        auto r = await_result(c, until_, ec, broken);
+        if (broken) lease_.drop(ec);
+        return r;
+    }
+
+    /// BEGIN; false with `ec` on failure.
+    bool begin_transaction(std::error_code& ec) {
+        if (!control("BEGIN", ec)) return false;
+        in_transaction_ = true;
+        return true;
+    }
+
+    /// COMMIT when the operation succeeded (`ec` clear), else ROLLBACK; returns the
+    /// operation's error, or the COMMIT's (a deferred constraint, say). Whether the
+    /// connection is out of the transaction is asked of libpq: a failed COMMIT ends it.
+    std::error_code end_transaction(std::error_code ec) {
+        std::error_code ended;
+        control(ec ? "ROLLBACK" : "COMMIT", ended);
+        if (lease_ && PQtransactionStatus(lease_->handle.get()) == PQTRANS_IDLE) in_transaction_ = false;
+        return ec ? ec : ended;
+    }
+
+private:
+    friend class client;
+    operation(const std::vector<statement>& stmts, deadline until, pool::lease lease) noexcept
+        : stmts_(&stmts), until_(until), lease_(std::move(lease)) {}
+
+    result_handle lost(std::error_code& ec) {
         ec = store_errc::unavailable;
-        l.drop(ec);
+        lease_.drop(ec);
         return {};
     }
-    auto r = await_result(c, until, ec, broken);
-    if (broken) l.drop(ec);
-    return r;
-}
+
+    // Transaction control; false with `ec` on failure (a broken connection is dropped,
+    // as any statement's).
+    bool control(const char* sql, std::error_code& ec);
+
+    const std::vector<statement>* stmts_;
+    deadline until_;
+    pool::lease lease_;
+    bool in_transaction_ = false;
+};
 
 /// Runs SQL text without parameters (transaction control, schema set-up), by `until`.
 inline result_handle run_text(PGconn* c, const char* sql, deadline until, std::error_code& ec, bool& broken) {
@@ -125,6 +215,48 @@ inline result_handle run_text(PGconn* c, const char* sql, deadline until, std::e
         return {};
     }
     return await_result(c, until, ec, broken);
+}
+
+inline bool client::operation::control(const char* sql, std::error_code& ec) {
+    if (!lease_) {
+        ec = store_errc::unavailable;
+        return false;
+    }
+    bool broken = false;
+    run_text(lease_->handle.get(), sql, until_, ec, broken);
+    if (broken) lease_.drop(ec);
+    return !ec;
+}
+
+inline client::operation client::begin(std::error_code& ec) {
+    const deadline until = clock::now() + timeout_;
+    return operation(stmts_, until, pool_.acquire(until, ec));
+}
+
+template <class Row>
+void client::rows(std::size_t id, const params& p, Row&& row, std::error_code& ec) {
+    auto o = begin(ec);
+    if (ec) return;
+    auto r = o.run(id, p, ec);
+    if (ec) return;
+    for (int i = 0, n = PQntuples(r.get()); i < n; ++i) row(row_reader{r.get(), i});
+}
+
+inline std::size_t client::changed(std::size_t id, const params& p, std::error_code& ec) {
+    auto o = begin(ec);
+    if (ec) return 0;
+    auto r = o.run(id, p, ec);
+    return ec ? 0 : changed_rows(r.get());
+}
+
+inline std::error_code client::write(std::size_t id, const params& p, bool must_change) {
+    std::error_code ec;
+    auto o = begin(ec);
+    if (ec) return ec;
+    auto r = o.run(id, p, ec);
+    if (ec) return ec;
+    if (must_change && changed_rows(r.get()) == 0) return store_errc::not_found;
+    return {};
 }
 
 } // namespace warden::detail::pg

@@ -219,29 +219,24 @@ public:
     /// @throws std::system_error with a `store_errc` and a message naming the server.
     postgres_backend(std::string url, const site_options& site, std::chrono::milliseconds timeout, std::size_t pool_size,
                      const std::string& schema = {})
-        : timeout_(timeout), where_(pg::describe(url)), sql_(postgres_sql(site.user_table)),
-          pool_(pg::connection_factory(std::make_shared<const pg::conninfo>(url, timeout, schema), postgres_query_count),
-                pool_size),
+        : where_(pg::describe(url)), sql_(postgres_sql(site.user_table)),
+          db_(std::make_shared<const pg::conninfo>(url, timeout, schema), statements(sql_), timeout, pool_size),
           sessions_(site) {
-        stmts_.reserve(sql_.size());
-        for (std::size_t i = 0; i < sql_.size(); ++i) stmts_.push_back({postgres_statement_names[i], sql_[i].c_str()});
-        const auto until = pg::clock::now() + timeout_;
+        const auto until = pg::clock::now() + timeout;
         std::error_code ec;
         std::string why;
         pg::conninfo info(std::move(url), timeout, schema);
         auto c = info.open(until, ec, &why);
         if (!c) refuse_postgres(store_errc(ec.value()), where_, why.empty() ? ec.message() : why);
         check_tables(c.get(), site.user_table, until);
-        auto conn = pg::connection_factory(nullptr, postgres_query_count).adopt(std::move(c));
-        conn->prepared.assign(postgres_query_count, true);   // by check_tables
-        pool_.add(std::move(conn));
+        db_.adopt(std::move(c), true);   // check_tables prepared every statement
     }
 
     std::string name() const { return "django " + where_; }
     /// The server: `postgresql://USER@HOST:PORT/DBNAME`, never a password.
     const std::string& where() const noexcept { return where_; }
     /// Connections open now (for monitoring and tests).
-    std::size_t connections() { return pool_.open_count(); }
+    std::size_t connections() { return db_.connections(); }
 
     // users ------------------------------------------------------------------------
 
@@ -254,7 +249,7 @@ public:
 
     std::error_code create_user(user& u) {
         std::error_code ec;
-        auto o = begin(ec);
+        auto o = db_.begin(ec);
         if (ec) return ec;
         return insert_user(o, u);
     }
@@ -263,15 +258,15 @@ public:
     std::error_code create_users(std::span<user> us) {
         if (us.empty()) return {};
         std::error_code ec;
-        auto o = begin(ec);
-        if (ec || !begin_transaction(o, ec)) return ec;
+        auto o = db_.begin(ec);
+        if (ec || !o.begin_transaction(ec)) return ec;
         std::vector<std::int64_t> ids;
-        run(o, pq_user_batch_lock, pg::params().add(pg::user_batch_lock_key), ec);
+        o.run(pq_user_batch_lock, pg::params().add(pg::user_batch_lock_key), ec);
         for (std::size_t i = 0; !ec && i < us.size(); ++i) {
             user copy = us[i];
             if (!(ec = insert_user(o, copy))) ids.push_back(copy.id);
         }
-        if ((ec = end_transaction(o, ec))) return ec;
+        if ((ec = o.end_transaction(ec))) return ec;
         for (std::size_t i = 0; i < us.size(); ++i) us[i].id = ids[i];
         return {};
     }
@@ -289,28 +284,28 @@ public:
             .add(u.last_name)
             .add(u.date_joined)
             .add(u.last_login);
-        return write(pq_user_update, p, true);
+        return db_.write(pq_user_update, p, true);
     }
 
     std::vector<user> list_users(std::error_code& ec) {
         std::vector<user> out;
-        rows(pq_users_all, pg::params(), [&](const pg::row_reader& q) { out.push_back(read_postgres_user(q, 0)); }, ec);
+        db_.rows(pq_users_all, pg::params(), [&](const pg::row_reader& q) { out.push_back(read_postgres_user(q, 0)); }, ec);
         if (ec) out.clear();
         return out;
     }
 
     std::error_code set_user_password(std::int64_t id, std::string_view encoded) {
-        return write(pq_user_password, pg::params().add(id).add(encoded), true);
+        return db_.write(pq_user_password, pg::params().add(id).add(encoded), true);
     }
     std::error_code set_last_login(std::int64_t id, std::int64_t when) {
-        return write(pq_user_last_login, pg::params().add(id).add(when), true);
+        return db_.write(pq_user_last_login, pg::params().add(id).add(when), true);
     }
 
     // tokens (DRF's table: clear keys, one per user) --------------------------------
 
     std::optional<token_lookup> find_token_by_key(std::string_view key, std::error_code& ec) {
         std::optional<token_lookup> out;
-        rows(pq_token_find, pg::params().add(key), [&](const pg::row_reader& q) {
+        db_.rows(pq_token_find, pg::params().add(key), [&](const pg::row_reader& q) {
             out = token_lookup::found({}, q.is_null(0) ? 0 : q.int64(0), 0, read_postgres_user(q, 1));
         }, ec);
         if (ec) out.reset();
@@ -321,15 +316,15 @@ public:
     // key is read; if there is none, a new one goes in unless another caller's went in
     // first (ON CONFLICT (user_id) DO NOTHING waits for that caller), which is then read.
     std::string user_token_key(std::int64_t user_id, std::int64_t now, std::error_code& ec) {
-        auto o = begin(ec);
+        auto o = db_.begin(ec);
         if (ec) return {};
         for (int round = 0; round < 3; ++round) {
             std::string key;
-            auto r = run(o, pq_token_of_user, pg::params().add(user_id), ec);
+            auto r = o.run(pq_token_of_user, pg::params().add(user_id), ec);
             if (ec) return {};
             if (PQntuples(r.get()) == 1) return std::string(pg::row_reader{r.get(), 0}.text(0));
             if ((ec = crypto::random_hex(20, key))) return {};   // DRF's Token.generate_key()
-            r = run(o, pq_token_insert, pg::params().add(key).add(now).add(user_id), ec);
+            r = o.run(pq_token_insert, pg::params().add(key).add(now).add(user_id), ec);
             if (ec) return {};
             const pg::row_reader q{r.get(), 0};
             if (PQntuples(r.get()) != 1 || q.int64(0) == 0) return ec = store_errc::not_found, std::string();
@@ -341,10 +336,10 @@ public:
     }
 
     bool remove_token_by_key(std::string_view key, std::error_code& ec) {
-        return changed(pq_token_delete, pg::params().add(key), ec) > 0;
+        return db_.changed(pq_token_delete, pg::params().add(key), ec) > 0;
     }
     std::size_t remove_user_tokens(std::int64_t user_id, std::error_code& ec) {
-        return changed(pq_tokens_delete_user, pg::params().add(user_id), ec);
+        return db_.changed(pq_tokens_delete_user, pg::params().add(user_id), ec);
     }
 
     // sessions ---------------------------------------------------------------------
@@ -352,13 +347,13 @@ public:
     std::error_code create_session(const session_record& r) {
         std::string data;
         if (sessions_.write(r, {}, data)) return store_errc::io;
-        return write(pq_session_insert, pg::params().add(r.key).add(data).add(r.expires_at), false);
+        return db_.write(pq_session_insert, pg::params().add(r.key).add(data).add(r.expires_at), false);
     }
 
     std::optional<session_record> load_session(std::string_view key, std::int64_t now, std::error_code& ec) {
         std::optional<session_record> out;
-        rows(pq_session_load, pg::params().add(key).add(now),
-             [&](const pg::row_reader& q) { out = sessions_.read(key, q.text(0), q.int64(1)); }, ec);
+        db_.rows(pq_session_load, pg::params().add(key).add(now),
+                 [&](const pg::row_reader& q) { out = sessions_.read(key, q.text(0), q.int64(1)); }, ec);
         if (ec) out.reset();
         return out;
     }
@@ -366,18 +361,18 @@ public:
     // Transaction: the row's other keys are kept (read under its lock, merged, written).
     std::error_code save_session(const session_record& r) {
         std::error_code ec;
-        auto o = begin(ec);
-        if (ec || !begin_transaction(o, ec)) return ec;
-        auto locked = run(o, pq_session_lock, pg::params().add(r.key), ec);
+        auto o = db_.begin(ec);
+        if (ec || !o.begin_transaction(ec)) return ec;
+        auto locked = o.run(pq_session_lock, pg::params().add(r.key), ec);
         std::string data;
         if (!ec && PQntuples(locked.get()) == 0) ec = store_errc::not_found;
         if (!ec && sessions_.write(r, pg::row_reader{locked.get(), 0}.text(0), data)) ec = store_errc::io;
-        if (!ec) run(o, pq_session_update, pg::params().add(r.key).add(data).add(r.expires_at), ec);
-        return end_transaction(o, ec);
+        if (!ec) o.run(pq_session_update, pg::params().add(r.key).add(data).add(r.expires_at), ec);
+        return o.end_transaction(ec);
     }
 
     bool delete_session(std::string_view key, std::error_code& ec) {
-        return changed(pq_session_delete, pg::params().add(key), ec) > 0;
+        return db_.changed(pq_session_delete, pg::params().add(key), ec) > 0;
     }
 
     // Django's table does not say whose a session is: every row is read and decoded (a
@@ -385,14 +380,14 @@ public:
     // user's rows are deleted in one statement. Django never moves a session key to
     // another user (login and logout cycle the key), so a row found the user's stays so.
     std::size_t delete_user_sessions(std::int64_t user_id, std::string_view except_key, std::error_code& ec) {
-        auto o = begin(ec);
+        auto o = db_.begin(ec);
         if (ec) return 0;
         std::vector<std::string> doomed;
         std::string after;
         for (bool first = true;; first = false) {
             pg::params p;
             if (!first) p.add(after);
-            auto r = run(o, first ? pq_sessions_first : pq_sessions_next, p, ec);
+            auto r = o.run(first ? pq_sessions_first : pq_sessions_next, p, ec);
             if (ec) return 0;
             const int n = PQntuples(r.get());
             for (int i = 0; i < n; ++i) {
@@ -403,119 +398,63 @@ public:
             after = std::string(pg::row_reader{r.get(), n - 1}.text(0));
         }
         if (doomed.empty()) return 0;
-        auto r = run(o, pq_sessions_delete, pg::params().add(text_array(doomed)), ec);
+        auto r = o.run(pq_sessions_delete, pg::params().add(text_array(doomed)), ec);
         return ec ? 0 : pg::changed_rows(r.get());
     }
 
     std::size_t purge_expired_sessions(std::int64_t now, std::error_code& ec) {
-        return changed(pq_sessions_purge, pg::params().add(now), ec);
+        return db_.changed(pq_sessions_purge, pg::params().add(now), ec);
     }
 
     // JWT blacklist (simplejwt's tables) ---------------------------------------------
 
     std::error_code add_outstanding(const outstanding_token& t) {
-        return write(pq_jwt_outstanding_insert, outstanding_params(t), false);
+        return db_.write(pq_jwt_outstanding_insert, outstanding_params(t), false);
     }
 
     // Transaction: simplejwt's blacklist(): the outstanding row first if it is missing.
     bool blacklist(std::string_view jti, std::int64_t expires_at, std::int64_t now, std::error_code& ec) {
-        auto o = begin(ec);
-        if (ec || !begin_transaction(o, ec)) return false;
+        auto o = db_.begin(ec);
+        if (ec || !o.begin_transaction(ec)) return false;
         outstanding_token t;
         t.jti = std::string(jti);
         t.expires_at = expires_at;
         bool fresh = false;
-        run(o, pq_jwt_outstanding_insert, outstanding_params(t), ec);
+        o.run(pq_jwt_outstanding_insert, outstanding_params(t), ec);
         if (!ec) {
-            auto r = run(o, pq_jwt_blacklist_insert, pg::params().add(t.jti).add(now), ec);
+            auto r = o.run(pq_jwt_blacklist_insert, pg::params().add(t.jti).add(now), ec);
             fresh = !ec && pg::changed_rows(r.get()) > 0;
         }
-        ec = end_transaction(o, ec);
+        ec = o.end_transaction(ec);
         return !ec && fresh;
     }
 
     bool is_blacklisted(std::string_view jti, std::error_code& ec) {
         bool found = false;
-        rows(pq_jwt_is_blacklisted, pg::params().add(jti), [&](const pg::row_reader&) { found = true; }, ec);
+        db_.rows(pq_jwt_is_blacklisted, pg::params().add(jti), [&](const pg::row_reader&) { found = true; }, ec);
         return found && !ec;
     }
 
     std::size_t blacklist_user(std::int64_t user_id, std::int64_t now, std::error_code& ec) {
-        return changed(pq_jwt_blacklist_user, pg::params().add(user_id).add(now), ec);
+        return db_.changed(pq_jwt_blacklist_user, pg::params().add(user_id).add(now), ec);
     }
 
     // Transaction: the blacklist rows, then their outstanding rows.
     std::size_t purge_expired_jwt(std::int64_t now, std::error_code& ec) {
-        auto o = begin(ec);
-        if (ec || !begin_transaction(o, ec)) return 0;
+        auto o = db_.begin(ec);
+        if (ec || !o.begin_transaction(ec)) return 0;
         std::size_t n = 0;
         for (auto id : {pq_jwt_purge_blacklisted, pq_jwt_purge_outstanding}) {
-            auto r = run(o, id, pg::params().add(now), ec);
+            auto r = o.run(id, pg::params().add(now), ec);
             if (ec) break;
             n += pg::changed_rows(r.get());
         }
-        ec = end_transaction(o, ec);
+        ec = o.end_transaction(ec);
         return ec ? 0 : n;
     }
 
 private:
-    // One operation: its deadline (the wait for a connection and every round trip) and
-    // the connection it holds.
-    struct op {
-        pg::deadline until;
-        pg::pool::lease lease;
-        // Inside BEGIN ... COMMIT: a connection left this way (a failed ROLLBACK, an
-        // exception on the way) is closed, never given back to the pool mid-transaction.
-        bool in_transaction = false;
-
-        ~op() {
-            if (in_transaction) lease.drop();
-        }
-    };
-
-    op begin(std::error_code& ec) {
-        const pg::deadline until = pg::clock::now() + timeout_;
-        return op{until, pool_.acquire(until, ec), false};
-    }
-
-    pg::result_handle run(op& o, postgres_query id, const pg::params& p, std::error_code& ec) {
-        if (!o.lease) {   // dropped by an earlier statement of this operation
-            ec = store_errc::unavailable;
-            return {};
-        }
-        return pg::run(o.lease, stmts_, id, p, o.until, ec);
-    }
-
-    // Transaction control on the operation's connection; false with `ec` on failure (a
-    // broken connection is dropped, as any statement's).
-    static bool control(op& o, const char* sql, std::error_code& ec) {
-        if (!o.lease) {
-            ec = store_errc::unavailable;
-            return false;
-        }
-        bool broken = false;
-        pg::run_text(o.lease->handle.get(), sql, o.until, ec, broken);
-        if (broken) o.lease.drop(ec);
-        return !ec;
-    }
-
-    static bool begin_transaction(op& o, std::error_code& ec) {
-        if (!control(o, "BEGIN", ec)) return false;
-        o.in_transaction = true;
-        return true;
-    }
-
-    // COMMIT when the operation succeeded (`ec` clear), else ROLLBACK; returns the
-    // operation's error, or the COMMIT's (a deferred foreign key, say). Whether the
-    // connection is out of the transaction is asked of libpq: a failed COMMIT ends it.
-    static std::error_code end_transaction(op& o, std::error_code ec) {
-        std::error_code ended;
-        control(o, ec ? "ROLLBACK" : "COMMIT", ended);
-        if (o.lease && PQtransactionStatus(o.lease->handle.get()) == PQTRANS_IDLE) o.in_transaction = false;
-        return ec ? ec : ended;
-    }
-
-    std::error_code insert_user(op& o, user& u) {
+    std::error_code insert_user(pg::client::operation& o, user& u) {
         pg::params p;
         p.add(u.password)
             .add(u.last_login)
@@ -528,7 +467,7 @@ private:
             .add(u.is_active)
             .add(u.date_joined);
         std::error_code ec;
-        auto r = run(o, pq_user_insert, p, ec);
+        auto r = o.run(pq_user_insert, p, ec);
         if (ec) return ec;
         if (PQntuples(r.get()) != 1) return store_errc::duplicate;
         u.id = pg::row_reader{r.get(), 0}.int64(0);
@@ -541,38 +480,11 @@ private:
         return p;
     }
 
-    template <class Row>
-    void rows(postgres_query id, const pg::params& p, Row&& row, std::error_code& ec) {
-        auto o = begin(ec);
-        if (ec) return;
-        auto r = run(o, id, p, ec);
-        if (ec) return;
-        for (int i = 0, n = PQntuples(r.get()); i < n; ++i) row(pg::row_reader{r.get(), i});
-    }
-
     std::shared_ptr<const user> one_user(postgres_query id, const pg::params& p, std::error_code& ec) {
         std::shared_ptr<const user> out;
-        rows(id, p, [&](const pg::row_reader& q) { out = std::make_shared<user>(read_postgres_user(q, 0)); }, ec);
+        db_.rows(id, p, [&](const pg::row_reader& q) { out = std::make_shared<user>(read_postgres_user(q, 0)); }, ec);
         if (ec) out.reset();
         return out;
-    }
-
-    std::size_t changed(postgres_query id, const pg::params& p, std::error_code& ec) {
-        auto o = begin(ec);
-        if (ec) return 0;
-        auto r = run(o, id, p, ec);
-        return ec ? 0 : pg::changed_rows(r.get());
-    }
-
-    // One write; `must_change`: no row changed means `not_found`.
-    std::error_code write(postgres_query id, const pg::params& p, bool must_change) {
-        std::error_code ec;
-        auto o = begin(ec);
-        if (ec) return ec;
-        auto r = run(o, id, p, ec);
-        if (ec) return ec;
-        if (must_change && pg::changed_rows(r.get()) == 0) return store_errc::not_found;
-        return {};
     }
 
     // Refuses a database without one of the tables (in the connection's search_path),
@@ -594,7 +506,7 @@ private:
         for (std::size_t i = 0; i < tables.size(); ++i)
             if (!pg::row_reader{r.get(), 0}.boolean(static_cast<int>(i)))
                 refuse_postgres(store_errc::schema, where_, missing_table_message(tables[i]));
-        for (const auto& s : stmts_) {
+        for (const auto& s : db_.statements()) {
             if (!PQsendPrepare(c, s.name, s.sql, 0, nullptr)) refuse_postgres(store_errc::unavailable, where_, "the connection broke");
             pg::await_result(c, until, ec, broken);
             if (ec && setup_error(ec) != store_errc::io) refuse_postgres(setup_error(ec), where_, ec.message());
@@ -612,11 +524,17 @@ private:
         return e == store_errc::timeout || e == store_errc::unavailable || e == store_errc::busy ? e : store_errc::io;
     }
 
-    std::chrono::milliseconds timeout_;
+    // The statements' names and sql_'s text, in query order.
+    static std::vector<pg::statement> statements(const std::vector<std::string>& sql) {
+        std::vector<pg::statement> out;
+        out.reserve(sql.size());
+        for (std::size_t i = 0; i < sql.size(); ++i) out.push_back({postgres_statement_names[i], sql[i].c_str()});
+        return out;
+    }
+
     std::string where_;
-    std::vector<std::string> sql_;
-    std::vector<pg::statement> stmts_;   // names and sql_'s text, as pg::run reads them
-    pg::pool pool_;
+    std::vector<std::string> sql_;   // before db_, whose statements point into it
+    pg::client db_;
     session_rows sessions_;
 };
 
