@@ -7,7 +7,7 @@
 //                  [--jwt-key KEY] [--threads N] [--tls-cert PEM --tls-key PEM]
 //                  [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]
 //                  [--cors-origin ORIGIN]... [--static-dir DIR] [--no-inline-reads]
-//                  [--token-cache MILLISECONDS]
+//                  [--token-cache MILLISECONDS] [--store-timeout MILLISECONDS] [--pool-size N]
 //
 // With --db postgresql://USER@HOST:PORT/DBNAME and --redis redis://HOST:PORT/N, several
 // instances share every credential and throttle count (docs/deployment.md).
@@ -39,7 +39,7 @@ constexpr const char* usage =
     "                      [--tls-cert PEM --tls-key PEM]\n"
     "                      [--jwt-private-key PEM] [--jwt-verify-key PEM]... [--jwt-access-lifetime SECONDS]\n"
     "                      [--cors-origin ORIGIN]... [--static-dir DIR] [--no-inline-reads]\n"
-    "                      [--token-cache MILLISECONDS]\n";
+    "                      [--token-cache MILLISECONDS] [--store-timeout MILLISECONDS] [--pool-size N]\n";
 
 template <class Int>
 Int parse_number(std::string_view flag, std::string_view v, Int lo, Int hi) {
@@ -70,6 +70,9 @@ options parse(int argc, char** argv) {
         else if (a == "--no-inline-reads") o.inline_reads = false;
         else if (a == "--token-cache")
             o.token_cache = std::chrono::milliseconds(parse_number<std::int64_t>(a, value(), 1, 3'600'000));
+        else if (a == "--store-timeout")
+            o.store_timeout = std::chrono::milliseconds(parse_number<std::int64_t>(a, value(), 1, 600'000));
+        else if (a == "--pool-size") o.pool_size = parse_number<std::size_t>(a, value(), 1, 1024);
         else if (a == "--threads") o.threads = parse_number<unsigned>(a, value(), 1, 256);
         else if (a == "--tls-cert") o.tls_cert = value();
         else if (a == "--tls-key") o.tls_key = value();
@@ -147,6 +150,15 @@ int main(int argc, char** argv) {
     s.cors.allow_credentials = true;
     s.cors.urls_regex = "^/api/.*$";
     if (opt.redis.empty()) opt.redis = s.redis_url;
+    if (opt.django_db.empty() && opt.db.empty()) opt.db = s.database_url.empty() ? "reference_site.db" : s.database_url;
+    // --store-timeout and --pool-size tune the network stores: over SQLite alone they
+    // would be ignored silently.
+    if ((opt.store_timeout || opt.pool_size) && opt.redis.empty() && !postgres_store::is_url(opt.db) &&
+        !postgres_store::is_url(opt.django_db)) {
+        std::cerr << "reference_site: --store-timeout and --pool-size apply to PostgreSQL and Redis stores, and this "
+                     "site uses neither (--db or --django-db postgresql://..., --redis redis://...)\n";
+        return 2;
+    }
     if (!opt.django_db.empty()) {
         try {
             // The Django site's settings under their Django names; Debian 12's Django (3.2)
@@ -165,7 +177,6 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
-    if (opt.db.empty()) opt.db = s.database_url.empty() ? "reference_site.db" : s.database_url;
     try {
         if (postgres_store::is_url(opt.db)) return site::serve_postgres(opt, s);
         return site::serve_sqlite(opt, s);

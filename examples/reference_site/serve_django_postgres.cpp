@@ -6,7 +6,7 @@
 namespace site {
 
 int serve_django_postgres(const options& opt, const settings& s, const django::site_options& site) {
-    django::postgres_store db{opt.django_db, {site}};
+    django::postgres_store db{opt.django_db, network_options(opt, django::postgres_options{site})};
     return run_django(opt, s, db, "Django database " + db.where());
 }
 

@@ -6,7 +6,7 @@
 namespace site {
 
 int serve_postgres(const options& opt, const settings& s) {
-    postgres_store db{opt.db};
+    postgres_store db{opt.db, network_options(opt, postgres_options{})};
     return run(opt, s, db, "database " + db.where());
 }
 

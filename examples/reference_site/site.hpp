@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -149,6 +150,10 @@ struct options {
     unsigned threads = 0;
     bool inline_reads = true;   // --no-inline-reads: every store route on the blocking pool
     std::chrono::milliseconds token_cache{0};   // --token-cache MS: cache token lookups (off: 0)
+    // --store-timeout MS and --pool-size N: the PostgreSQL and Redis stores' deadline per
+    // call and connections per store (unset: the stores' defaults, 5 s and 8).
+    std::optional<std::chrono::milliseconds> store_timeout;
+    std::optional<std::size_t> pool_size;
     std::string tls_cert, tls_key;
     std::string jwt_private_key;                 // a PEM file: signs with RS256, ES256 or EdDSA
     std::vector<std::string> jwt_verify_keys;    // PEM files: published and verifying too (rotation)
@@ -156,6 +161,14 @@ struct options {
     std::vector<std::string> cors_origins;
     std::string static_dir = WARDEN_REFERENCE_SITE_STATIC;
 };
+
+/// A PostgreSQL or Redis store's options with --store-timeout and --pool-size applied.
+template <class StoreOptions>
+StoreOptions network_options(const options& opt, StoreOptions o) {
+    if (opt.store_timeout) o.timeout = *opt.store_timeout;
+    if (opt.pool_size) o.pool_size = *opt.pool_size;
+    return o;
+}
 
 /// The site's JWT keys (main.cpp): HS256 with --jwt-key, or the private key of
 /// --jwt-private-key with the keys of --jwt-verify-key published beside it.
@@ -254,7 +267,7 @@ int run(const options& opt, const settings& s, Db& db, const std::string& where)
     db.cache_tokens(opt.token_cache);
     constexpr std::string_view users = "alice/alice-pass, bob/bob-pass (staff), carol/carol-pass, dave/dave-pass (inactive)";
     if (opt.redis.empty()) return serve_site(opt, s, where, users, db);
-    redis_store counters{opt.redis};
+    redis_store counters{opt.redis, network_options(opt, redis_options{})};
     return serve_site(opt, s, where + ", throttle counts in " + counters.where(), users, counters, db);
 }
 
@@ -268,7 +281,7 @@ int run_django(const options& opt, const settings& s, Db& db, const std::string&
         memory_counter_store counters;
         return serve_site(opt, s, where + ", throttle counts in memory", users, counters, db);
     }
-    redis_store counters{opt.redis};
+    redis_store counters{opt.redis, network_options(opt, redis_options{})};
     return serve_site(opt, s, where + ", throttle counts in " + counters.where(), users, counters, db);
 }
 

@@ -9,6 +9,8 @@ then checks, each credential made on one instance and checked on the other:
   - both instances come up, and the demo users are seeded once (ids 1-4);
   - a token, a session login and logout, a JWT refresh rotation and blacklist;
   - a throttle lets exactly its rate through a concurrent burst spread over both;
+  - `--pool-size 1` bounds an instance's PostgreSQL connections (and is refused over
+    SQLite alone);
   - an account switched off on one instance is refused on the other at once;
   - Redis, then PostgreSQL, stopped mid-test: 503 with a detail and Retry-After (and what
     does not need the stopped server keeps working), then recovery without a restart;
@@ -83,8 +85,8 @@ def request(port, method, path, body=None, headers=None, cookies=None, timeout=1
 
 
 class Site:
-    def __init__(self, name, db, redis):
-        self.name, self.db, self.redis = name, db, redis
+    def __init__(self, name, db, redis, extra=()):
+        self.name, self.db, self.redis, self.extra = name, db, redis, list(extra)
         self.port = int(services("free_port"))
         self.log = open(os.path.join(TMP, f"{name}.log"), "ab")
         self.proc = None
@@ -92,7 +94,7 @@ class Site:
     def start(self):
         env = dict(os.environ, WARDEN_PASSWORD_ITERATIONS="1000", WARDEN_SECRET_KEY=SECRET)
         self.proc = subprocess.Popen([SITE, "--port", str(self.port), "--db", self.db, "--redis", self.redis,
-                                      "--threads", "2"], stdout=self.log, stderr=self.log, env=env)
+                                      "--threads", "2", *self.extra], stdout=self.log, stderr=self.log, env=env)
 
     def wait_ready(self):
         for _ in range(600):
@@ -146,21 +148,34 @@ def credentials(user):
 
 
 def main():
+    # --pool-size and --store-timeout tune the network stores: over SQLite alone they are
+    # refused, not ignored.
+    env = {k: v for k, v in os.environ.items() if k not in ("WARDEN_REDIS_URL", "WARDEN_DATABASE_URL")}
+    refused_db = os.path.join(TMP, "refused.db")
+    p = subprocess.run([SITE, "--db", refused_db, "--pool-size", "2"], capture_output=True, text=True, timeout=60, env=env)
+    check(p.returncode == 2 and "--pool-size apply to PostgreSQL and Redis" in p.stderr and not os.path.exists(refused_db),
+          f"--pool-size over SQLite alone is refused with exit status 2 ({p.returncode}: {p.stderr.strip()})")
+
     pg_port, redis_port = int(services("free_port")), int(services("free_port"))
     services("pg_start", TMP, str(pg_port))
     services("redis_start", TMP, str(redis_port))
     db = f"postgresql://postgres@127.0.0.1:{pg_port}/warden"
     redis = f"redis://127.0.0.1:{redis_port}/0"
-    a, b = Site("a", db, redis), Site("b", db, redis)
+
+    def psql(sql):
+        return subprocess.run([f"{PGBIN}/psql", "-h", "127.0.0.1", "-p", str(pg_port), "-U", "postgres", "-d", "warden",
+                               "-Atc", sql], capture_output=True, text=True, timeout=30).stdout.strip()
+
+    # B names itself to PostgreSQL, so that its connections can be counted, and keeps one.
+    a = Site("a", db, redis)
+    b = Site("b", db + "?application_name=warden_site_b", redis, ["--pool-size", "1", "--store-timeout", "4000"])
     sites.extend([a, b])
 
     # Both start at once over the empty database: the schema and the users are made once.
     a.start()
     b.start()
     check(a.wait_ready() and b.wait_ready(), "two instances started at once over one empty database both come up")
-    users = subprocess.run([f"{PGBIN}/psql", "-h", "127.0.0.1", "-p", str(pg_port), "-U", "postgres", "-d", "warden",
-                            "-Atc", "SELECT string_agg(id || ':' || username, ',' ORDER BY id) FROM warden_users"],
-                           capture_output=True, text=True, timeout=30).stdout.strip()
+    users = psql("SELECT string_agg(id || ':' || username, ',' ORDER BY id) FROM warden_users")
     check(users == "1:alice,2:bob,3:carol,4:dave", f"the demo users are seeded once, ids 1-4 ({users})")
 
     # A token made on one instance works on the other.
@@ -209,6 +224,10 @@ def main():
     statuses = burst(20, {"Authorization": alice})
     check(statuses.count(200) == 5 and statuses.count(429) == 15,
           f"20 concurrent requests of alice over both: exactly 5 pass a 5/minute limit ({statuses.count(200)})")
+    # Each of those looked alice's token up in PostgreSQL on the instance's blocking
+    # threads, several at once; B, started with --pool-size 1, did it over one connection.
+    held = psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'warden_site_b'")
+    check(held == "1", f"B (--pool-size 1) holds one PostgreSQL connection after the burst ({held})")
 
     # An account switched off on A is refused on B at once, token and session alike.
     bob = "Token " + a.post("/api/token-auth/", credentials("bob")).json().get("token", "")
