@@ -135,19 +135,8 @@ public:
     // A transaction under the batch lock: batches take turns, so each one's ids are
     // consecutive, and a refused batch (a name taken) draws no id and writes nothing.
     std::error_code create_users(std::span<user> us) {
-        if (us.empty()) return {};
-        std::error_code ec;
-        auto o = db_.begin(ec);
-        if (ec || !o.begin_transaction(ec)) return ec;
-        std::vector<std::int64_t> ids;
-        o.run(q_user_batch_lock, params().add(user_batch_lock_key), ec);
-        for (std::size_t i = 0; !ec && i < us.size(); ++i) {
-            user copy = us[i];
-            if (!(ec = insert_user(o, copy))) ids.push_back(copy.id);
-        }
-        if ((ec = o.end_transaction(ec))) return ec;
-        for (std::size_t i = 0; i < us.size(); ++i) us[i].id = ids[i];
-        return {};
+        return db_.insert_all(q_user_batch_lock, params().add(user_batch_lock_key), us,
+                              [this](client::operation& o, user& u) { return insert_user(o, u); });
     }
 
     std::error_code update_user(const user& u) {

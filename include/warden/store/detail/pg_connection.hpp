@@ -13,6 +13,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -124,6 +125,12 @@ public:
     std::size_t changed(std::size_t id, const params& p, std::error_code& ec);
     /// Runs one write as its own operation; `must_change`: no row changed is `not_found`.
     std::error_code write(std::size_t id, const params& p, bool must_change);
+    /// Inserts `items` in one transaction that first runs statement `lock` with
+    /// `lock_params` (an advisory lock, so that batches take turns): all or none.
+    /// `insert(operation&, T&)` inserts one item and sets what the database assigned
+    /// (its id) on it; `items` get those values only when the whole batch committed.
+    template <class T, class Insert>
+    std::error_code insert_all(std::size_t lock, const params& lock_params, std::span<T> items, Insert insert);
 
 private:
     std::vector<statement> stmts_;
@@ -247,6 +254,24 @@ inline std::size_t client::changed(std::size_t id, const params& p, std::error_c
     if (ec) return 0;
     auto r = o.run(id, p, ec);
     return ec ? 0 : changed_rows(r.get());
+}
+
+template <class T, class Insert>
+std::error_code client::insert_all(std::size_t lock, const params& lock_params, std::span<T> items, Insert insert) {
+    if (items.empty()) return {};
+    std::error_code ec;
+    auto o = begin(ec);
+    if (ec || !o.begin_transaction(ec)) return ec;
+    std::vector<T> inserted;
+    inserted.reserve(items.size());
+    o.run(lock, lock_params, ec);
+    for (std::size_t i = 0; !ec && i < items.size(); ++i) {
+        T copy = items[i];
+        if (!(ec = insert(o, copy))) inserted.push_back(std::move(copy));
+    }
+    if ((ec = o.end_transaction(ec))) return ec;
+    std::move(inserted.begin(), inserted.end(), items.begin());
+    return {};
 }
 
 inline std::error_code client::write(std::size_t id, const params& p, bool must_change) {
