@@ -8,68 +8,22 @@ output, that a token made by `warden token create` works on a running reference_
 that switching a user off takes effect at once, and that users and tokens survive a
 restart of the server. Binds 127.0.0.1 on a free port and stops what it starts.
 """
-import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
+
+from cli_harness import Site, check, failures, run
 
 WARDEN, SITE = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def warden(*args, stdin=None):
-    env = dict(os.environ, WARDEN_PASSWORD_ITERATIONS="1000")
-    p = subprocess.run([WARDEN, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60)
-    return p.returncode, p.stdout, p.stderr
+    return run(WARDEN, *args, stdin=stdin, env={"WARDEN_PASSWORD_ITERATIONS": "1000"})
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Site:
-    def __init__(self, db):
-        self.port = free_port()
-        env = dict(os.environ, WARDEN_PASSWORD_ITERATIONS="1000")
-        self.proc = subprocess.Popen([SITE, "--port", str(self.port), "--db", db, "--threads", "1"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("reference_site did not start")
-
-    def get(self, path, token=None):
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}")
-        if token:
-            req.add_header("Authorization", "Token " + token)
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                return r.status, json.loads(r.read() or b"null")
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"null")
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+def profile(site, key):
+    """GET /api/profile/ with a token: (status, body)."""
+    return site.request("/api/profile/", authorization="Token " + key)
 
 
 def main():
@@ -104,34 +58,34 @@ def main():
         key = out.split()[2]
         check(len(key) == 40 and all(c in "0123456789abcdef" for c in key), "the key is 40 lowercase hex characters")
 
-        site = Site(db)
+        site = Site(SITE, db)
         try:
-            status, body = site.get("/api/profile/", key)
+            status, body = profile(site, key)
             check(status == 200 and body == {"username": "erin", "email": "erin@example.com"},
                   "a CLI token works on a running reference_site")
             rc, out, err = warden("user", "set-active", "erin", "maybe", "--db", db)
             check(rc == 2, "set-active with a bad value exits 2")
             rc, out, err = warden("user", "set-active", "erin", "false", "--db", db)
             check(rc == 0, "set-active false succeeds")
-            status, body = site.get("/api/profile/", key)
+            status, body = profile(site, key)
             check(status == 401 and body == {"detail": "User inactive or deleted."},
                   "a switched-off account is refused on the next request")
             warden("user", "set-active", "erin", "true", "--db", db)
-            check(site.get("/api/profile/", key)[0] == 200, "switching the account back on restores access")
+            check(profile(site, key)[0] == 200, "switching the account back on restores access")
         finally:
             site.stop()
 
-        site = Site(db)
+        site = Site(SITE, db)
         try:
-            check(site.get("/api/profile/", key)[0] == 200, "users and tokens survive a restart of the server")
+            check(profile(site, key)[0] == 200, "users and tokens survive a restart of the server")
             rc, out, err = warden("token", "create", "erin", "--reset", "--db", db)
             key2 = out.split()[2]
             check(rc == 0 and key2 != key, "token create --reset makes a new token")
-            check(site.get("/api/profile/", key)[0] == 401, "--reset revokes the user's other tokens")
-            check(site.get("/api/profile/", key2)[0] == 200, "the new token works")
+            check(profile(site, key)[0] == 401, "--reset revokes the user's other tokens")
+            check(profile(site, key2)[0] == 200, "the new token works")
             rc, out, err = warden("token", "revoke", key2, "--db", db)
             check(rc == 0, "token revoke succeeds")
-            check(site.get("/api/profile/", key2)[0] == 401, "a revoked token is refused")
+            check(profile(site, key2)[0] == 401, "a revoked token is refused")
             rc, out, err = warden("token", "revoke", key2, "--db", db)
             check(rc == 1 and "no such token" in err, "revoking twice exits 1")
             rc, out, err = warden("user", "set-password", "erin", "--password-stdin", "--db", db, stdin="new-pass\n")

@@ -15,73 +15,22 @@ import base64
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
+
+from cli_harness import Site, check, failures, run
 
 WARDEN, SITE = sys.argv[1], sys.argv[2]
 KEY = "reference-jwt-signing-key-0123456789abcdef"
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def warden(*args, stdin=None):
-    p = subprocess.run([WARDEN, *args], input=stdin, capture_output=True, text=True, timeout=60)
-    return p.returncode, p.stdout, p.stderr
+    return run(WARDEN, *args, stdin=stdin)
 
 
 def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Site:
-    def __init__(self, db):
-        self.port = free_port()
-        env = dict(os.environ, WARDEN_PASSWORD_ITERATIONS="1000")
-        self.proc = subprocess.Popen([SITE, "--port", str(self.port), "--db", db, "--threads", "1", "--jwt-key", KEY],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("reference_site did not start")
-
-    def request(self, path, body=None, bearer=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data)
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        if bearer:
-            req.add_header("Authorization", "Bearer " + bearer)
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                return r.status, json.loads(r.read() or b"null")
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"null")
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 def sign(claims, *key, extra=()):
@@ -251,7 +200,7 @@ def test_pyjwt():
 
 
 def test_with_site(tmp):
-    site = Site(os.path.join(tmp, "site.db"))
+    site = Site(SITE, os.path.join(tmp, "site.db"), "--jwt-key", KEY)
     try:
         status, body = site.request("/api/token/", {"username": "alice", "password": "alice-pass"})
         check(status == 200, "reference_site issues a pair")
@@ -262,12 +211,12 @@ def test_with_site(tmp):
         check(rc == 0, "the site's refresh token verifies as a refresh token")
         mine = warden("jwt", "sign", "--alg", "HS256", "--secret", KEY, "--exp-in", "300",
                       '{"token_type":"access","jti":"00000000000000000000000000000001","user_id":3}')[1].strip()
-        status, body = site.request("/api/jwt/profile/", bearer=mine)
+        status, body = site.request("/api/jwt/profile/", authorization="Bearer " + mine)
         check(status == 200 and body == {"username": "carol", "email": "carol@example.com"},
               "a token signed by the command authenticates on the site")
         forged = warden("jwt", "sign", "--alg", "HS256", "--secret", KEY + "-not", "--exp-in", "300",
                         '{"token_type":"access","jti":"x","user_id":3}')[1].strip()
-        status, body = site.request("/api/jwt/profile/", bearer=forged)
+        status, body = site.request("/api/jwt/profile/", authorization="Bearer " + forged)
         check(status == 401 and body.get("code") == "token_not_valid", "a token signed with another key is refused")
     finally:
         site.stop()
