@@ -85,7 +85,14 @@ public:
     /// The request has no credentials for this scheme (DRF: `return None`).
     static auth_result none() noexcept { return auth_result(); }
     /// Authenticated as `u`, with what identifies the credential (`auth_info`), if anything.
-    static auth_result success(std::shared_ptr<const user> u, auth_info&& info = {}) { return auth_result(std::move(u), std::move(info)); }
+    /// (Without an `auth_info`, the result is built in place: no empty info is moved.)
+    static auth_result success(std::shared_ptr<const user> u) {
+        auth_result r;
+        r.state_ = state::success;
+        r.user_ = std::move(u);
+        return r;
+    }
+    static auth_result success(std::shared_ptr<const user> u, auth_info&& info) { return auth_result(std::move(u), std::move(info)); }
     static auth_result success(std::shared_ptr<const user> u, const auth_info& info) { return success(std::move(u), auth_info(info)); }
     /// Credentials were given but are wrong (DRF: `raise AuthenticationFailed`), or the
     /// request must be refused outright (e.g. a CSRF failure, `errors::permission_denied`).
