@@ -87,7 +87,7 @@ public:
     explicit basic_app(warden::settings s, Args&&... services)
         : ctx_(prepare(std::move(s)), std::forward<Args>(services)...), cors_(ctx_.settings().cors) {
         check_services(policies{});
-        (check_at_start<Routes>(), ...);
+        (detail::check_view_at_start<typename Routes::view_type, Defaults>(ctx_), ...);
     }
 
     basic_app(const basic_app&) = delete;
@@ -219,24 +219,6 @@ private:
     static void check_services(detail::type_list<Ps...>) {
         static_assert((detail::check_services<Ps, Ctx>::value && ...));
         static_assert((detail::check_services<typename Routes::view_type, Ctx>::value && ...));
-    }
-
-    // Lets each policy check a route's view at start (a scoped throttle whose scope has no
-    // rate): misconfiguration stops the program before it serves, not on a request.
-    template <class R>
-    void check_at_start() const {
-        using traits = traits_of<R>;
-        check_policies<typename R::view_type>(typename traits::authenticators{});
-        check_policies<typename R::view_type>(typename traits::permission_list{});
-        check_policies<typename R::view_type>(typename traits::throttle_list{});
-    }
-    template <class View, class... Ps>
-    void check_policies(detail::type_list<Ps...>) const {
-        auto one = [&]<class P>() {
-            if constexpr (requires(const P& p) { p.template check_view<View>(); })
-                ctx_.template policy<P>().template check_view<View>();
-        };
-        (one.template operator()<Ps>(), ...);
     }
 
     static warden::settings prepare(warden::settings s) {

@@ -105,6 +105,29 @@ bool reserve_reads(Ctx& ctx, bool take) noexcept {
     return false;
 }
 
+// Lets each policy of a view check it at start (a scoped throttle whose scope has no
+// rate): misconfiguration stops the program before it serves, not on a request. These
+// are functions of the view and the context, not members of the app: a member's symbol
+// names every route of the app, and GCC's work to mangle such symbols, one per route,
+// grows faster than the square of the route count (docs/benchmarks.md, finding 5).
+template <class View, class Ctx, class... Ps>
+void check_view_policies(const Ctx& ctx, type_list<Ps...>) {
+    auto one = [&]<class P>() {
+        if constexpr (requires(const P& p) { p.template check_view<View>(); })
+            ctx.template policy<P>().template check_view<View>();
+    };
+    (one.template operator()<Ps>(), ...);
+    (void)one;   // unused when the list is empty
+}
+
+template <class View, class Defaults, class Ctx>
+void check_view_at_start(const Ctx& ctx) {
+    using traits = view_traits<View, Defaults, Ctx>;
+    check_view_policies<View>(ctx, typename traits::authenticators{});
+    check_view_policies<View>(ctx, typename traits::permission_list{});
+    check_view_policies<View>(ctx, typename traits::throttle_list{});
+}
+
 template <class... Args>
 warden::settings find_settings(const Args&... args) {
     warden::settings s;
