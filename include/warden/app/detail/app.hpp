@@ -108,8 +108,8 @@ bool reserve_reads(Ctx& ctx, bool take) noexcept {
 // Lets each policy of a view check it at start (a scoped throttle whose scope has no
 // rate): misconfiguration stops the program before it serves, not on a request. These
 // are functions of the view and the context, not members of the app: a member's symbol
-// names every route of the app, and GCC's work to mangle such symbols, one per route,
-// grows faster than the square of the route count (docs/benchmarks.md, finding 5).
+// names every route of the app, and with one such symbol per route GCC's work on them
+// grows with the square of the route count (docs/benchmarks.md, finding 5).
 template <class View, class Ctx, class... Ps>
 void check_view_policies(const Ctx& ctx, type_list<Ps...>) {
     auto one = [&]<class P>() {
