@@ -375,6 +375,28 @@ TEST_CASE("an idle client and a client stalled mid-header are closed after the t
     srv.wait();
 }
 
+TEST_CASE("the timeout bounds each step, not the connection: a steady client is never cut off", "[integration][server]") {
+    // The connection's deadline moves with each request while its timer stays armed for
+    // the first one: when that timer fires it must re-arm for the deadline set since,
+    // not close. Ten requests 100 ms apart span 2.5 timeouts of 400 ms.
+    auto site = make_site();
+    test_server srv{site, local(400ms)};
+    srv.start();
+    conn steady;
+    REQUIRE_FALSE(steady.connect(srv.port()));
+    int served = 0;
+    for (int i = 0; i < 10; ++i) {
+        auto r = steady.request(get("/hello/"));
+        if (!r || r->result_int() != 200) break;
+        ++served;
+        std::this_thread::sleep_for(100ms);
+    }
+    CHECK(served == 10);
+    CHECK(steady.closed_by_server());   // then idle: closed by the timeout, not the failsafe
+    srv.stop();
+    srv.wait();
+}
+
 TEST_CASE("a blocking route does not stall a fast request on the same I/O thread", "[integration][server]") {
     reset_gate();
     auto site = make_site();

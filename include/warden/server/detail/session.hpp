@@ -20,6 +20,7 @@
 #include <warden/server/detail/work_queue.hpp>
 #include <warden/server/options.hpp>
 
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
@@ -50,6 +51,7 @@
 #include <string_view>
 #include <system_error>
 #include <tuple>
+#include <type_traits>
 #include <typeinfo>
 #include <utility>
 
@@ -99,9 +101,66 @@ concept tls_stream = requires(S& s) {
     s.native_handle();
     s.next_layer();
 };
-// Streams whose lowest layer is a beast::basic_stream (timeouts built in).
+// Streams whose lowest layer is a beast::basic_stream: a real connection, which gets the
+// session's deadlines (test streams do not).
 template <class S>
 concept timed_stream = requires(S& s) { boost::beast::get_lowest_layer(s).expires_after(std::chrono::seconds(1)); };
+
+// The deadline of a connection's current step, kept lazily: setting or clearing it is a
+// store, and its one timer wakes only when the earliest deadline it was armed for
+// arrives, then re-arms for the deadline set since (or stops, if none). Beast's own
+// per-operation timeouts would arm and cancel a timer for each read and each write:
+// lock the reactor's mutex twice and run a cancelled handler, about 4,000 instructions
+// of a keep-alive request (docs/benchmarks.md, finding 4). The timer runs its handler
+// on the connection's strand and holds the owner (the session) weakly.
+template <class Executor>
+class lazy_deadline {
+public:
+    using clock = std::chrono::steady_clock;
+
+    explicit lazy_deadline(const Executor& ex) : timer_(ex) {}
+
+    /// The step must end by now + `d`; `on_expiry` (a member of Owner) runs then unless
+    /// the deadline has moved on.
+    template <auto OnExpiry, class Owner>
+    void set(std::chrono::steady_clock::duration d, Owner& owner) {
+        deadline_ = clock::now() + d;
+        if (!armed_ || deadline_ < armed_for_) arm<OnExpiry>(owner.weak_from_this());
+    }
+    /// No deadline until the next `set` (the connection is handling a request).
+    void clear() noexcept { deadline_ = clock::time_point::max(); }
+    /// The connection is closed: the timer stops.
+    void stop() noexcept {
+        deadline_ = clock::time_point::max();
+        try {
+            timer_.cancel();
+        } catch (...) {
+        }
+    }
+
+private:
+    template <auto OnExpiry, class Owner>
+    void arm(std::weak_ptr<Owner> owner) {
+        armed_ = true;
+        armed_for_ = deadline_;
+        timer_.expires_at(deadline_);   // cancels a wait in progress: that handler sees an error and returns
+        timer_.async_wait([weak = std::move(owner), this](boost::beast::error_code ec) {
+            if (ec) return;             // re-armed or stopped; `this` may be gone
+            auto self = weak.lock();
+            if (!self) return;
+            armed_ = false;
+            if (deadline_ == clock::time_point::max()) return;   // cleared: the next set arms again
+            if (clock::now() < deadline_) return arm<OnExpiry>(std::move(weak));
+            ((*self).*OnExpiry)();
+        });
+    }
+
+    boost::asio::basic_waitable_timer<clock, boost::asio::wait_traits<clock>, Executor> timer_;
+    clock::time_point deadline_ = clock::time_point::max();
+    clock::time_point armed_for_{};
+    bool armed_ = false;
+};
+
 // Streams over a real socket (which can be half-closed).
 template <class S>
 concept socket_stream = requires(S& s) { boost::beast::get_lowest_layer(s).socket(); };
@@ -469,6 +528,7 @@ private:
     void close_now() noexcept {
         if (state_ == state::closed) return;
         state_ = state::closed;
+        if constexpr (timed_stream<Stream>) deadline_.stop();
         try {
             boost::beast::get_lowest_layer(stream_).close();
         } catch (...) {
@@ -476,11 +536,14 @@ private:
     }
 
     void set_timeout(std::chrono::steady_clock::duration d) {
-        if constexpr (timed_stream<Stream>) boost::beast::get_lowest_layer(stream_).expires_after(d);
+        if constexpr (timed_stream<Stream>) deadline_.template set<&session::on_deadline>(d, *this);
     }
-    void clear_timeout() {
-        if constexpr (timed_stream<Stream>) boost::beast::get_lowest_layer(stream_).expires_never();
+    void clear_timeout() noexcept {
+        if constexpr (timed_stream<Stream>) deadline_.clear();
     }
+    // The step did not finish in time: closing the socket ends the read or write in
+    // progress, whose handler then sees the connection closed.
+    void on_deadline() noexcept { close_now(); }
 
     void log_access(boost::beast::error_code ec) noexcept {
         if constexpr (std::is_same_v<Sink, no_log>) {
@@ -522,6 +585,11 @@ private:
     }
 
     Stream stream_;
+    struct no_deadline {
+        explicit no_deadline(const auto&) noexcept {}
+    };
+    using deadline_type = std::conditional_t<timed_stream<Stream>, lazy_deadline<typename Stream::executor_type>, no_deadline>;
+    deadline_type deadline_{stream_.get_executor()};
     const env_type* env_;
     boost::beast::flat_buffer buffer_;
     arena arena_{4096};
