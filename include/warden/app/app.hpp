@@ -236,7 +236,7 @@ private:
         // HTTP/1.0 may omit Host (the server checks that 1.1 sends exactly one).
         if (!allowed_any_host_) {
             const http_request& msg = req.message();
-            if (auto host = msg.find(http::field::host); host != msg.end() && !host_allowed(host->value(), s.allowed_hosts))
+            if (auto host = find_field(msg, http::field::host); host != msg.end() && !host_allowed(host->value(), s.allowed_hosts))
                 return origin_refusal::host;
         }
         if (!s.secure_proxy_ssl_header.name.empty() &&

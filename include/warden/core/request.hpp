@@ -135,7 +135,7 @@ public:
 
     /// A request header; empty when absent. For repeated headers, the first.
     std::string_view header(http::field f) const noexcept {
-        auto it = msg_->find(f);
+        auto it = find_field(*msg_, f);
         return it == msg_->end() ? std::string_view{} : std::string_view(it->value());
     }
     std::string_view header(std::string_view name) const noexcept {
@@ -143,14 +143,15 @@ public:
         return it == msg_->end() ? std::string_view{} : std::string_view(it->value());
     }
     /// True when the header is present (even if empty).
-    bool has_header(http::field f) const noexcept { return msg_->find(f) != msg_->end(); }
+    bool has_header(http::field f) const noexcept { return find_field(*msg_, f) != msg_->end(); }
 
     /// Cookie `name` from the Cookie header(s), telling an absent cookie (empty optional)
     /// from an empty one (`sessionid=`, which Django treats as present). The first
     /// occurrence wins; see `warden::find_cookie` for the parsing.
     std::optional<std::string_view> find_cookie(std::string_view name) const noexcept {
-        for (auto it = msg_->find(http::field::cookie); it != msg_->end() && it->name() == http::field::cookie; ++it)
-            if (auto v = warden::find_cookie(it->value(), name)) return v;
+        for (const auto& f : *msg_)   // every Cookie field, in the order received
+            if (f.name() == http::field::cookie)
+                if (auto v = warden::find_cookie(f.value(), name)) return v;
         return std::nullopt;
     }
     /// The value of cookie `name`; empty if absent or empty.

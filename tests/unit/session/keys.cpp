@@ -121,6 +121,32 @@ TEST_CASE("a request cookie is found with its presence, empty or quoted", "[sess
     CHECK(lookup("sessionid=first; sessionid=second", "sessionid") == "first");
 }
 
+TEST_CASE("headers are found in the order received, Cookie fields apart included", "[session][cookie]") {
+    http_request msg;
+    msg.insert(http::field::cookie, "a=1");
+    msg.insert("X-Other", "y");
+    msg.insert(http::field::cookie, "sessionid=abc; a=2");
+    msg.insert(http::field::host, "first.example");
+    msg.insert(http::field::host, "second.example");
+    request req{msg};
+    CHECK(req.cookie("sessionid") == "abc");   // in the second Cookie field, after another field
+    CHECK(req.cookie("a") == "1");             // the first occurrence wins
+    CHECK(req.header(http::field::host) == "first.example");
+    CHECK(req.header(http::field::origin).empty());
+    CHECK_FALSE(req.has_header(http::field::origin));
+    CHECK(count_field(msg, http::field::host) == 2);
+    CHECK(count_field(msg, http::field::cookie) == 2);
+    // Past detail::linear_fields fields the lookup is Beast's, with the same answers.
+    for (std::size_t i = 0; i < detail::linear_fields; ++i) msg.insert("X-Filler-" + std::to_string(i), "f");
+    msg.insert(http::field::origin, "https://late.example");
+    msg.insert(http::field::host, "third.example");
+    CHECK(find_field(msg, http::field::origin)->value() == "https://late.example");
+    CHECK(find_field(msg, http::field::host)->value() == "first.example");
+    CHECK(find_field(msg, http::field::referer) == msg.end());
+    CHECK(count_field(msg, http::field::host) == 3);
+    CHECK(count_field(msg, http::field::origin) == 1);
+}
+
 TEST_CASE("the host is validated as Django's get_host does", "[session][csrf]") {
     using warden::detail::validated_host;
     CHECK(validated_host("example.com") == "example.com");

@@ -83,8 +83,9 @@ struct app_policies<Defaults, type_list<Routes...>> {
     out.result(r.status());
     out.version(req.message().version());
     out.keep_alive(req.message().keep_alive());
-    if (!out.body().empty()) out.set(http::field::content_type, r.content_type());
-    if (!allow.empty()) out.set(http::field::allow, allow);
+    // `out` has neither field yet: insert, not set (which would look the name up first).
+    if (!out.body().empty()) out.insert(http::field::content_type, r.content_type());
+    if (!allow.empty()) out.insert(http::field::allow, allow);
     auto insert = [&](const header& h) {
         if (h.field == http::field::unknown) out.insert(h.name, h.value);
         else out.insert(h.field, h.value);

@@ -28,8 +28,8 @@ enum class framing : unsigned char {
 };
 
 inline framing check_framing(const http_request& msg) noexcept {
+    if (find_field(msg, http::field::transfer_encoding) == msg.end()) return framing::ok;   // nearly every request
     auto range = msg.equal_range(http::field::transfer_encoding);
-    if (range.first == range.second) return framing::ok;
     if (msg.version() < 11) return framing::bad_request;
     if (msg.find(http::field::content_length) != msg.end()) return framing::bad_request;
     int codings = 0;

@@ -59,23 +59,26 @@ inline void append_log_time(std::string& out, std::chrono::system_clock::time_po
 }
 
 // Appends `s`, escaping anything that could break the line's fields, with at most
-// `budget` bytes of input consumed (the budget shrinks as text is written).
+// `budget` bytes of input consumed (the budget shrinks as text is written). Runs that
+// need no escape (nearly all of a line) are appended whole.
 inline void append_escaped(std::string& out, std::string_view s, std::size_t& budget) {
     static constexpr char hex[] = "0123456789abcdef";
-    for (char ch : s) {
-        if (budget == 0) {
-            out.append("...");
-            return;
-        }
-        --budget;
-        auto c = static_cast<unsigned char>(ch);
-        if (c > 0x20 && c < 0x7f && c != '"' && c != '\\') {
-            out.push_back(ch);
-        } else {
-            char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
-            out.append(esc, 4);
-        }
+    const bool cut = s.size() > budget;
+    if (cut) s = s.substr(0, budget);
+    budget -= s.size();
+    auto plain = [](unsigned char c) { return c > 0x20 && c < 0x7f && c != '"' && c != '\\'; };
+    std::size_t i = 0;
+    while (i < s.size()) {
+        std::size_t run = i;
+        while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+        out.append(s.data() + i, run - i);
+        if (run == s.size()) break;
+        auto c = static_cast<unsigned char>(s[run]);
+        char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+        out.append(esc, 4);
+        i = run + 1;
     }
+    if (cut) out.append("...");
 }
 
 // The path, then '?' and the query's keys joined by '&' (values dropped).

@@ -275,7 +275,7 @@ private:
         started_ = std::chrono::steady_clock::now();
         auto& msg = parser_->get();
         // RFC 9112 section 3.2: a request has at most one Host, and HTTP/1.1 requires it.
-        auto hosts = msg.count(http::field::host);
+        auto hosts = count_field(msg, http::field::host);
         if (hosts > 1 || (hosts == 0 && msg.version() >= 11))
             return reply_error(http::status::bad_request, R"({"detail":"Missing or repeated Host header."})");
         // Checked before the body is read or the request is done: see framing.hpp.
