@@ -17,10 +17,12 @@
 #include <warden/server/detail/describe_exception.hpp>
 #include <warden/server/detail/erased.hpp>
 #include <warden/server/detail/framing.hpp>
+#include <warden/server/detail/response_head.hpp>
 #include <warden/server/detail/work_queue.hpp>
 #include <warden/server/options.hpp>
 
 #include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
@@ -474,10 +476,18 @@ private:
         if (stopping_ || close_after_write_) res_->keep_alive(false);
         state_ = state::writing;
         set_timeout(env_->config.timeout);
-        boost::beast::http::async_write(stream_, *res_,
-            [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
-                self->guarded([&] { self->on_write(ec); });
-            });
+        auto done = [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+            self->guarded([&] { self->on_write(ec); });
+        };
+        // The head from the arena and the body, in one write; Beast's serializer only
+        // for a body to encode (see response_head.hpp).
+        if (auto head = format_response_head(*res_, arena_); !head.empty()) {
+            const std::array<boost::asio::const_buffer, 2> buffers{boost::asio::buffer(head.data(), head.size()),
+                                                                   boost::asio::buffer(res_->body())};
+            boost::asio::async_write(stream_, buffers, std::move(done));
+        } else {
+            boost::beast::http::async_write(stream_, *res_, std::move(done));
+        }
     }
 
     void on_write(boost::beast::error_code ec) {
