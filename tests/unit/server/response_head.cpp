@@ -61,6 +61,7 @@ TEST_CASE("the response head is the bytes Beast's serializer writes", "[server][
     custom.insert("x-custom-header", "v2");   // repeated, another case: both, in order
     custom.insert(http::field::set_cookie, "a=1; Path=/");
     custom.insert(http::field::set_cookie, "b=2; Path=/");
+    custom.insert("X-Empty", "");   // an empty value
     check(custom);
 
     http_response odd{static_cast<http::status>(599), 11, std::string(5000, 'b')};   // an unknown code, a long body
