@@ -16,19 +16,48 @@
 #                    ceiling
 # Every server gets the same wrk settings; the rounds are interleaved and the medians
 # reported. Prints throughput, p99 latency and the ratios; writes JSON to
-# $WARDEN_BENCH_OUT/e2e.json. Stops everything it started.
+# $WARDEN_BENCH_OUT/e2e_LAYOUT.json. Stops everything it started.
 #
-#   benchmarks/e2e.sh            (environment: E2E_DURATION=10 E2E_CONNECTIONS=32
-#                                 E2E_THREADS=2 E2E_ROUNDS=3 SERVER_THREADS=2)
+# Two layouts of the machine's cores (E2E_LAYOUT):
+#   pinned (default)  each server runs one I/O thread on core 0 (taskset; DRF one gunicorn
+#                     worker) and wrk one thread on core 1: the load generator never takes
+#                     the server's CPU, as when it runs on another machine. Needs 2 cores.
+#   shared            servers with 2 threads (DRF 2 workers) and wrk with 2 threads, all
+#                     scheduled freely over the cores: the server competes with wrk.
+#
+#   benchmarks/e2e.sh            (environment: E2E_LAYOUT=pinned E2E_DURATION=5
+#                                 E2E_CONNECTIONS=32 E2E_ROUNDS=5; E2E_THREADS and
+#                                 SERVER_THREADS default to 1 pinned, 2 shared)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${WARDEN_BENCH_BUILD:-$ROOT/build-bench}
 OUT=${WARDEN_BENCH_OUT:-$BUILD/bench-results}
-DURATION=${E2E_DURATION:-10}
+DURATION=${E2E_DURATION:-5}
 CONNECTIONS=${E2E_CONNECTIONS:-32}
-THREADS=${E2E_THREADS:-2}
-ROUNDS=${E2E_ROUNDS:-3}
-SERVER_THREADS=${SERVER_THREADS:-2}
+ROUNDS=${E2E_ROUNDS:-5}
+LAYOUT=${E2E_LAYOUT:-pinned}
+case $LAYOUT in
+pinned)
+    if [ "$(nproc)" -lt 2 ]; then
+        echo "e2e: E2E_LAYOUT=pinned needs 2 cores (one for the server, one for wrk); use E2E_LAYOUT=shared" >&2
+        exit 2
+    fi
+    THREADS=${E2E_THREADS:-1}
+    SERVER_THREADS=${SERVER_THREADS:-1}
+    ON_SERVER=(taskset -c 0)
+    ON_CLIENT=(taskset -c 1)
+    ;;
+shared)
+    THREADS=${E2E_THREADS:-2}
+    SERVER_THREADS=${SERVER_THREADS:-2}
+    ON_SERVER=()
+    ON_CLIENT=()
+    ;;
+*)
+    echo "e2e: E2E_LAYOUT must be pinned or shared, not '$LAYOUT'" >&2
+    exit 2
+    ;;
+esac
 PY=/usr/bin/python3   # Debian's Python: Django, DRF, gunicorn
 mkdir -p "$OUT"
 
@@ -85,7 +114,7 @@ start_reference() {
     local name=$1 port
     shift
     port=$(free_port)
-    WARDEN_PASSWORD_ITERATIONS=1000 "$REF_BIN" --port "$port" --threads "$SERVER_THREADS" --db "$TMP/$name.db" "$@" \
+    WARDEN_PASSWORD_ITERATIONS=1000 "${ON_SERVER[@]}" "$REF_BIN" --port "$port" --threads "$SERVER_THREADS" --db "$TMP/$name.db" "$@" \
         >"$TMP/$name.out" 2>"$TMP/$name.log" &
     PIDS+=($!)
     wait_port "$port" $!
@@ -99,7 +128,7 @@ start_reference POOL --no-inline-reads
 start_reference CACHED --token-cache 1000
 
 SITE_PORT=$(free_port)
-"$SITE_BIN" --port "$SITE_PORT" --threads "$SERVER_THREADS" >"$TMP/site.out" 2>"$TMP/site.log" &
+"${ON_SERVER[@]}" "$SITE_BIN" --port "$SITE_PORT" --threads "$SERVER_THREADS" >"$TMP/site.out" 2>"$TMP/site.log" &
 PIDS+=($!)
 wait_port "$SITE_PORT" $!
 SITE_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/site.out")
@@ -107,13 +136,14 @@ SITE_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/site.out")
 # The same without the access log (one line, one write(2) to stderr, per request), to
 # show what logging costs.
 NOLOG_PORT=$(free_port)
-"$SITE_BIN" --port "$NOLOG_PORT" --threads "$SERVER_THREADS" --no-access-log >"$TMP/nolog.out" 2>"$TMP/nolog.log" &
+"${ON_SERVER[@]}" "$SITE_BIN" --port "$NOLOG_PORT" --threads "$SERVER_THREADS" --no-access-log >"$TMP/nolog.out" 2>"$TMP/nolog.log" &
 PIDS+=($!)
 wait_port "$NOLOG_PORT" $!
 NOLOG_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/nolog.out")
 
 DRF_PORT=$(free_port)
-"$PY" "$ROOT/tests/conformance/drf_site/serve.py" --port "$DRF_PORT" --db "$TMP/drf.sqlite3" --fresh --workers 2 \
+"${ON_SERVER[@]}" "$PY" "$ROOT/tests/conformance/drf_site/serve.py" --port "$DRF_PORT" --db "$TMP/drf.sqlite3" --fresh \
+    --workers "$SERVER_THREADS" \
     >"$TMP/drf.out" 2>"$TMP/drf.log" &
 PIDS+=($!)
 wait_port "$DRF_PORT" $!
@@ -121,7 +151,7 @@ wait_line "$TMP/drf.out" '^token alice'
 DRF_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/drf.out")
 
 BARE_PORT=$(free_port)
-"$BARE_BIN" --port "$BARE_PORT" --threads "$SERVER_THREADS" 2>"$TMP/bare.log" &
+"${ON_SERVER[@]}" "$BARE_BIN" --port "$BARE_PORT" --threads "$SERVER_THREADS" 2>"$TMP/bare.log" &
 PIDS+=($!)
 wait_port "$BARE_PORT" $!
 
@@ -160,10 +190,10 @@ for round in $(seq "$ROUNDS"); do
     for n in "${NAMES[@]}"; do
         url="http://127.0.0.1:${PORT[$n]}/api/profile/"
         hdr="Authorization: Token ${TOKEN[$n]}"
-        wrk -t "$THREADS" -c "$CONNECTIONS" -d 2s -H "$hdr" "$url" >/dev/null   # warm-up
+        "${ON_CLIENT[@]}" wrk -t "$THREADS" -c "$CONNECTIONS" -d 2s -H "$hdr" "$url" >/dev/null   # warm-up
         load=$(cut -d' ' -f1 /proc/loadavg)
         t0=$(tree_ticks "${SPID[$n]}")
-        wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 10s --latency -H "$hdr" "$url" >"$TMP/wrk.txt"
+        "${ON_CLIENT[@]}" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 10s --latency -H "$hdr" "$url" >"$TMP/wrk.txt"
         t1=$(tree_ticks "${SPID[$n]}")
         requests=$(awk '/requests in/ {print $1}' "$TMP/wrk.txt")
         cpu_us=$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v r="$requests" 'BEGIN {printf "%.2f", (r > 0 ? d / hz * 1e6 / r : 0)}')
@@ -175,9 +205,9 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # --- report ---------------------------------------------------------------------------
-$PY - "$TMP/runs.txt" "$OUT/e2e.json" "$DURATION" "$CONNECTIONS" "$THREADS" "$SERVER_THREADS" <<'PYEOF'
+$PY - "$TMP/runs.txt" "$OUT/e2e_$LAYOUT.json" "$DURATION" "$CONNECTIONS" "$THREADS" "$SERVER_THREADS" "$LAYOUT" <<'PYEOF'
 import json, statistics, sys
-runs_file, out_file, duration, conns, threads, server_threads = sys.argv[1:7]
+runs_file, out_file, duration, conns, threads, server_threads, layout = sys.argv[1:8]
 
 def seconds(text):
     for unit, scale in (("us", 1e-6), ("ms", 1e-3), ("s", 1.0)):
@@ -194,7 +224,7 @@ for line in open(runs_file):
     _, name, rps, p99, load, cpu_us = parts[:6]
     runs.setdefault(name, []).append((float(rps), seconds(p99), " ".join(parts[6:]), float(cpu_us)))
     loads.append(float(load))
-res = {"duration_s": int(duration), "connections": int(conns), "wrk_threads": int(threads),
+res = {"layout": layout, "duration_s": int(duration), "connections": int(conns), "wrk_threads": int(threads),
        "server_threads": int(server_threads), "load_avg_1min": loads, "servers": {}}
 for name, rs in runs.items():
     res["servers"][name] = {

@@ -3,7 +3,8 @@
 
   report.py RESULTS_DIR DOC_FILE PLOT_DIR
 
-Reads RESULTS_DIR/{machine,dispatch,dispatch_callgrind,jwt,jwt_callgrind,e2e,compile_time,scale}.json
+Reads RESULTS_DIR/{machine,dispatch,dispatch_callgrind,jwt,jwt_callgrind,e2e_pinned,e2e_shared,e2e_callgrind,
+compile_time,scale}.json
 (any may be missing), rewrites the part of DOC_FILE between the `<!-- results:begin -->`
 and `<!-- results:end -->` markers, and draws PLOT_DIR/dispatch_routes.png,
 PLOT_DIR/e2e_throughput.png and PLOT_DIR/scale_p99.png with gnuplot.
@@ -66,7 +67,8 @@ dispatch = gbench_medians(load("dispatch"))
 jwt = gbench_medians(load("jwt"))
 dcg = load("dispatch_callgrind") or {}
 jcg = load("jwt_callgrind") or {}
-e2e = load("e2e")
+e2e_runs = [(layout, d) for layout, d in (("pinned", load("e2e_pinned")), ("shared", load("e2e_shared"))) if d]
+e2e_cg = load("e2e_callgrind")
 ct = load("compile_time")
 scale = load("scale")
 
@@ -198,29 +200,37 @@ if jwt:
                         "%.2f × (CPU time), %s × (instructions)" % (r, "—" if cr is None else "%.2f" % cr), r >= 5.0))
 
 # --- end to end -----------------------------------------------------------------------
-if e2e:
+LAYOUTS = {
+    "pinned": ("server on core 0 (1 I/O thread; DRF: 1 gunicorn worker), wrk on core 1 (1 thread)",
+               "server and wrk on their own cores"),
+    "shared": ("servers with 2 threads (DRF: 2 gunicorn workers) and wrk with 2 threads, all sharing both cores",
+               "server and wrk sharing both cores"),
+}
+for layout, e2e in e2e_runs:
     s = e2e["servers"]
-    w("### End to end (wrk, keep-alive, 127.0.0.1, GET /api/profile/ with a token)")
+    how, short = LAYOUTS[layout]
+    w("### End to end, %s (wrk, keep-alive, 127.0.0.1, GET /api/profile/ with a token)" % short)
     w("")
-    w("wrk -t%d -c%d -d%ds, %d rounds interleaved (medians); servers with %d threads (DRF: gunicorn, 2 sync workers); "
+    w("`E2E_LAYOUT=%s`: %s. wrk -t%d -c%d -d%ds, %d rounds interleaved (medians); "
       "1-minute load average during the runs: %s." % (
-          e2e["wrk_threads"], e2e["connections"], e2e["duration_s"], len(next(iter(s.values()))["rps_runs"]),
-          e2e["server_threads"], ", ".join("%.1f" % x for x in e2e["load_avg_1min"])))
+          layout, how, e2e["wrk_threads"], e2e["connections"], e2e["duration_s"], len(next(iter(s.values()))["rps_runs"]),
+          ", ".join("%.1f" % x for x in e2e["load_avg_1min"])))
     w("")
     w("Two measures: throughput (requests/s from wrk) and the server's own CPU time per request (user + system "
-      "time of the server's processes during the run, from /proc, divided by the requests served). On this "
-      "shared, loaded machine the second is the steadier one: it does not depend on how much CPU the other "
-      "engineers' compilers left to the server. Ratios are given so that higher is better for both "
-      "(throughput / baseline throughput, baseline CPU per request / CPU per request).")
+      "time of the server's processes during the run, from /proc, divided by the requests served). Ratios are "
+      "given so that higher is better for both (throughput / baseline throughput, baseline CPU per request / "
+      "CPU per request).")
     w("")
-    w("| server | requests/s (median) | runs | p99 latency | server CPU per request | vs DRF (req/s, CPU) | vs bare Beast (req/s, CPU) |")
-    w("|---|---:|---|---:|---:|---:|---:|")
+    w("| server | requests/s (median) | runs | p99 latency | server CPU per request | runs | vs DRF (req/s, CPU) | vs bare Beast (req/s, CPU) |")
+    w("|---|---:|---|---:|---:|---|---:|---:|")
+    workers = e2e["server_threads"]
     labels = {"reference_site": "reference_site (SQLite, reads on the I/O thread)",
               "reference_site_pool": "reference_site --no-inline-reads (SQLite, blocking pool)",
               "reference_site_cached": "reference_site --token-cache 1000 (SQLite, lookups cached ≤ 1 s)",
               "bench_site": "bench_site (memory_store)",
               "bench_site_nolog": "bench_site without access log",
-              "drf": "DRF reference (gunicorn, 2 workers)", "bare_beast": "bare Beast (no auth): ceiling"}
+              "drf": "DRF reference (gunicorn, %d worker%s)" % (workers, "" if workers == 1 else "s"),
+              "bare_beast": "bare Beast (no auth): ceiling"}
 
     def both(x, base):
         if base not in s:
@@ -237,9 +247,10 @@ if e2e:
             continue
         x = s[name]
         cpu = x.get("cpu_us_per_request_median")
-        w("| %s | %.0f | %s | %.2f ms | %s | %s | %s |" % (
+        w("| %s | %.0f | %s | %.2f ms | %s | %s | %s | %s |" % (
             labels[name], x["rps_median"], ", ".join("%.0f" % v for v in x["rps_runs"]), x["p99_ms_median"],
-            "—" if cpu is None else "%.1f µs" % cpu, both(x, "drf"), both(x, "bare_beast")))
+            "—" if cpu is None else "%.1f µs" % cpu, ", ".join("%.1f" % v for v in x.get("cpu_us_runs", [])),
+            both(x, "drf"), both(x, "bare_beast")))
     w("")
     rt = e2e["ratios"]
     ct_ = e2e.get("cpu_ratios", {})
@@ -248,16 +259,35 @@ if e2e:
                             ("bench_site/bare_beast", "end to end ≥ 0.9 × bare Beast (bench_site, memory_store)", 0.9)):
         if rt.get(key) is None:
             continue
+        label += ", " + short
         c = ct_.get(key)
         if c is None:
             targets.append((label, "%.2f (throughput)" % rt[key], rt[key] >= lim))
         else:
             ok_t, ok_c = rt[key] >= lim, c >= lim
-            verdict_text = ok_t and ok_c
             m = "%.2f (throughput), %.2f (server CPU per request)" % (rt[key], c)
             if ok_t != ok_c:
                 m += "; met on %s only" % ("throughput" if ok_t else "CPU per request")
-            targets.append((label, m, verdict_text))
+            targets.append((label, m, ok_t and ok_c))
+
+if e2e_cg:
+    cs = e2e_cg["servers"]
+    w("### End to end in instructions (benchmarks/e2e_callgrind.sh: callgrind, the server's user space)")
+    w("")
+    w("Each server with 1 I/O thread under callgrind, wrk -t1 -c8 driving GET /api/profile/ with a token; the "
+      "instructions counted while wrk ran, divided by the requests it completed. The kernel's share is not counted "
+      "(every server here makes one recvmsg and one sendmsg per request).")
+    w("")
+    w("| server | requests measured | instructions per request | vs bare Beast |")
+    w("|---|---:|---:|---:|")
+    base = cs.get("bare_beast", {}).get("instructions_per_request")
+    for name, label in (("bare_beast", "bare Beast (no auth): ceiling"), ("bench_site", "bench_site (memory_store)"),
+                        ("reference_site", "reference_site (SQLite)")):
+        if name in cs:
+            x = cs[name]
+            w("| %s | %d | %s | %s |" % (label, x["requests"], "{:,.0f}".format(x["instructions_per_request"]),
+                                         "%.2f" % (x["instructions_per_request"] / base) if base else "—"))
+    w("")
 
 # --- compile time ---------------------------------------------------------------------
 if ct:
@@ -434,12 +464,14 @@ plot '%s' using 1:2 with linespoints lw 2 pt 7 title 'dispatch_routes/N (time)',
      '%s' using 1:4 with lines lw 2 dt 3 title 'dispatch_handwritten, the floor (time)'
 """ % (os.path.join(plot_dir, "dispatch_routes.png"), dat, dat, dat)
     subprocess.run(["gnuplot"], input=script.encode(), check=True)
-if e2e:
+if e2e_runs:
+    e2e_layout, e2e = e2e_runs[0]
     dat = os.path.join(res_dir, "e2e.dat")
     names = [("reference_site", "reference_site\\n(SQLite)"), ("reference_site_pool", "reference_site\\n(SQLite, pool)"),
              ("reference_site_cached", "reference_site\\n(SQLite, cached)"),
              ("bench_site", "bench_site\\n(memory)"),
-             ("bench_site_nolog", "bench_site\\n(memory, no log)"), ("drf", "DRF\\n(gunicorn x2)"),
+             ("bench_site_nolog", "bench_site\\n(memory, no log)"),
+             ("drf", "DRF\\n(gunicorn x%d)" % e2e["server_threads"]),
              ("bare_beast", "bare Beast\\n(no auth)")]
     with open(dat, "w") as f:
         for i, (n, label) in enumerate(names):
@@ -449,7 +481,7 @@ if e2e:
 set terminal pngcairo size 900,500 font 'DejaVu Sans,10' noenhanced
 set output '%s'
 set bmargin 5
-set title 'End-to-end throughput, GET /api/profile/ with a token (wrk -t%d -c%d, keep-alive, 127.0.0.1)'
+set title 'End-to-end throughput, GET /api/profile/ with a token (%s; wrk -t%d -c%d, keep-alive, 127.0.0.1)'
 set style fill solid 0.6
 set boxwidth 0.6
 set ylabel 'requests per second (median of rounds)'
@@ -457,7 +489,7 @@ set yrange [0:*]
 set grid ytics
 unset key
 plot '%s' using 1:3:xtic(2) with boxes, '' using 1:3:(sprintf('%%.0f', $3)) with labels offset 0,1
-""" % (os.path.join(plot_dir, "e2e_throughput.png"), e2e["wrk_threads"], e2e["connections"], dat)
+""" % (os.path.join(plot_dir, "e2e_throughput.png"), LAYOUTS[e2e_layout][1], e2e["wrk_threads"], e2e["connections"], dat)
     subprocess.run(["gnuplot"], input=script.encode(), check=True)
 
 if scale and scale.get("p99", {}).get("servers"):

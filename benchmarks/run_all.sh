@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every figure of docs/benchmarks.md: builds the benchmarks (Release, in
 # build-bench), runs bench_dispatch and bench_jwt (repetitions, medians) and their
-# callgrind instruction counts, the end-to-end wrk runs (e2e.sh), memory per connection and
+# callgrind instruction counts, the end-to-end wrk runs (e2e.sh, in both layouts; e2e_callgrind.sh), memory per connection and
 # p99 against concurrency (scale.sh) and the compile-time measurement (compile_time.sh),
 # then rewrites the doc's tables and the PNG plots
 # (report.py). Installs the Debian packages it needs when missing (run as root).
@@ -30,7 +30,7 @@ ensure_packages "${WARDEN_BUILD_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
 mkdir -p "$OUT"
 # Results of steps skipped with SKIP_E2E/SKIP_SCALE/SKIP_COMPILE are kept from the previous run.
 rm -f "$OUT"/machine.json "$OUT"/dispatch*.json "$OUT"/jwt*.json "$OUT"/*.dat
-[ "${SKIP_E2E:-0}" = 1 ] || rm -f "$OUT/e2e.json"
+[ "${SKIP_E2E:-0}" = 1 ] || rm -f "$OUT"/e2e*.json
 [ "${SKIP_SCALE:-0}" = 1 ] || rm -f "$OUT/scale.json"
 [ "${SKIP_COMPILE:-0}" = 1 ] || rm -f "$OUT/compile_time.json"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -122,8 +122,13 @@ callgrind_json "$OUT/cg/jwt" "$CG_N" "$OUT/jwt_callgrind.json" | tee -a "$OUT/jw
 
 # --- end to end, memory and scale, compile time ------------------------------------------
 if [ "${SKIP_E2E:-0}" != 1 ]; then
-    echo "run_all: end to end (load $(loadavg))"
-    E2E_SKIP_BUILD=1 "$ROOT/benchmarks/e2e.sh" | tee "$OUT/e2e.txt"
+    # Both layouts of the cores: the server and wrk each on their own, then sharing them.
+    for layout in pinned shared; do
+        echo "run_all: end to end, $layout (load $(loadavg))"
+        E2E_LAYOUT=$layout E2E_SKIP_BUILD=1 "$ROOT/benchmarks/e2e.sh" | tee "$OUT/e2e_$layout.txt"
+    done
+    echo "run_all: end to end under callgrind (load $(loadavg))"
+    "$ROOT/benchmarks/e2e_callgrind.sh" | tee "$OUT/e2e_callgrind.txt"
 fi
 if [ "${SKIP_SCALE:-0}" != 1 ]; then
     echo "run_all: memory and scale (load $(loadavg))"
