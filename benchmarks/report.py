@@ -486,6 +486,7 @@ set style fill solid 0.6
 set boxwidth 0.6
 set ylabel 'requests per second (median of rounds)'
 set yrange [0:*]
+set offsets 0, 0, graph 0.1, 0
 set grid ytics
 unset key
 plot '%s' using 1:3:xtic(2) with boxes, '' using 1:3:(sprintf('%%.0f', $3)) with labels offset 0,1
