@@ -122,7 +122,7 @@ public:
 
     explicit lazy_deadline(const Executor& ex) : timer_(ex) {}
 
-    /// The step must end by now + `d`; `on_expiry` (a member of Owner) runs then unless
+    /// The step must end by now + `d`; `OnExpiry` (a member function of Owner) runs then unless
     /// the deadline has moved on.
     template <auto OnExpiry, class Owner>
     void set(std::chrono::steady_clock::duration d, Owner& owner) {
