@@ -124,6 +124,10 @@ callgrind_json "$OUT/cg/jwt" "$CG_N" "$OUT/jwt_callgrind.json" | tee -a "$OUT/jw
 if [ "${SKIP_E2E:-0}" != 1 ]; then
     # Both layouts of the cores: the server and wrk each on their own, then sharing them.
     for layout in pinned shared; do
+        if [ "$layout" = pinned ] && [ "$(nproc)" -lt 2 ]; then
+            echo "run_all: one core only: the pinned layout (server and wrk on their own cores) is skipped"
+            continue
+        fi
         echo "run_all: end to end, $layout (load $(loadavg))"
         E2E_LAYOUT=$layout E2E_SKIP_BUILD=1 "$ROOT/benchmarks/e2e.sh" | tee "$OUT/e2e_$layout.txt"
     done
