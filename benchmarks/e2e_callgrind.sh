@@ -29,7 +29,6 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # measure NAME BINARY [FLAGS...]: prints "NAME REQUESTS INSTRUCTIONS".
 measure() {

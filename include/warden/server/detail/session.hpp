@@ -127,7 +127,7 @@ public:
     template <auto OnExpiry, class Owner>
     void set(std::chrono::steady_clock::duration d, Owner& owner) {
         deadline_ = clock::now() + d;
-        if (!armed_ || deadline_ < armed_for_) arm<OnExpiry>(owner.weak_from_this());
+        if (!armed_ || deadline_ < timer_.expiry()) arm<OnExpiry>(owner.weak_from_this());
     }
     /// No deadline until the next `set` (the connection is handling a request).
     void clear() noexcept { deadline_ = clock::time_point::max(); }
@@ -144,7 +144,6 @@ private:
     template <auto OnExpiry, class Owner>
     void arm(std::weak_ptr<Owner> owner) {
         armed_ = true;
-        armed_for_ = deadline_;
         timer_.expires_at(deadline_);   // cancels a wait in progress: that handler sees an error and returns
         timer_.async_wait([weak = std::move(owner), this](boost::beast::error_code ec) {
             if (ec) return;             // re-armed or stopped; `this` may be gone
@@ -159,8 +158,7 @@ private:
 
     boost::asio::basic_waitable_timer<clock, boost::asio::wait_traits<clock>, Executor> timer_;
     clock::time_point deadline_ = clock::time_point::max();
-    clock::time_point armed_for_{};
-    bool armed_ = false;
+    bool armed_ = false;   // a wait is pending, for timer_.expiry()
 };
 
 // Streams over a real socket (which can be half-closed).
