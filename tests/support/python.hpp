@@ -35,7 +35,8 @@ inline constexpr const char* python = "/usr/bin/python3";
 /// Whether /usr/bin/python3 exists and imports `module`.
 inline bool python_has(std::string_view module) {
     if (access(python, X_OK) != 0) return false;
-    std::string cmd = std::string(python) + " -c 'import " + std::string(module) + "' >/dev/null 2>&1";
+    std::string cmd = python;
+    cmd.append(" -c 'import ").append(module).append("' >/dev/null 2>&1");
     return std::system(cmd.c_str()) == 0;
 }
 
@@ -74,7 +75,8 @@ struct python_output {
 // Runs `python <script> <redirections>` and collects stdout.
 inline python_output run_script(const scratch_dir& dir, std::string_view script, const std::string& redirections) {
     python_output r;
-    std::string cmd = std::string(python) + " " + dir.write("script.py", script) + " " + redirections;
+    std::string cmd = python;
+    cmd.append(" ").append(dir.write("script.py", script)).append(" ").append(redirections);
     FILE* pipe = popen(cmd.c_str(), "r");
     if (!pipe) return r;
     r.started = true;
