@@ -18,9 +18,9 @@
 #include <warden/core/identity.hpp>
 #include <warden/core/service_tags.hpp>
 #include <warden/store/concepts.hpp>
+#include <warden/store/detail/token_cache.hpp>
 #include <warden/store/error.hpp>
 #include <warden/store/key_digest.hpp>
-#include <warden/store/detail/token_cache.hpp>
 #include <warden/store/records.hpp>
 
 #include <atomic>

@@ -105,8 +105,7 @@ public:
         const auto until = clock::now() + cfg_.timeout;
         std::error_code ec;
         std::string why;
-        conninfo info(cfg_.url, cfg_.timeout, cfg_.schema);
-        auto c = info.open(until, ec, &why);
+        auto c = db_.open(until, ec, &why);
         if (!c) refuse(store_errc(ec.value()), name_, why.empty() ? ec.message() : why);
         prepare_database(c.get(), name_, cfg_.schema, "warden_schema_version", warden_migrations, until);
         db_.adopt(std::move(c), false);

@@ -100,12 +100,17 @@ public:
     /// `stmts`: the schema's statements, indexed by id; their text must outlive the client.
     client(std::shared_ptr<const conninfo> info, std::vector<statement> stmts, std::chrono::milliseconds timeout,
            std::size_t pool_size)
-        : stmts_(std::move(stmts)), timeout_(timeout), pool_(connection_factory(std::move(info), stmts_.size()), pool_size) {}
+        : info_(std::move(info)), stmts_(std::move(stmts)), timeout_(timeout),
+          pool_(connection_factory(info_, stmts_.size()), pool_size) {}
+
+    /// Opens a connection outside the pool by `until`: the backend's first, which checks
+    /// or creates the schema before `adopt` gives it to the pool. `why`: the server's message.
+    conn_handle open(deadline until, std::error_code& ec, std::string* why) const { return info_->open(until, ec, why); }
 
     /// Adds the connection the backend opened at start; `prepared`: every statement is
     /// prepared on it already.
     void adopt(conn_handle h, bool prepared) {
-        auto c = connection_factory(nullptr, stmts_.size()).adopt(std::move(h));
+        auto c = connection_factory(info_, stmts_.size()).adopt(std::move(h));
         if (prepared) c->prepared.assign(stmts_.size(), true);
         pool_.add(std::move(c));
     }
@@ -133,6 +138,7 @@ public:
     std::error_code insert_all(std::size_t lock, const params& lock_params, std::span<T> items, Insert insert);
 
 private:
+    std::shared_ptr<const conninfo> info_;
     std::vector<statement> stmts_;
     std::chrono::milliseconds timeout_;
     pool pool_;

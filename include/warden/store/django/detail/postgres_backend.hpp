@@ -225,8 +225,7 @@ public:
         const auto until = pg::clock::now() + timeout;
         std::error_code ec;
         std::string why;
-        pg::conninfo info(std::move(url), timeout, schema);
-        auto c = info.open(until, ec, &why);
+        auto c = db_.open(until, ec, &why);
         if (!c) refuse_postgres(store_errc(ec.value()), where_, why.empty() ? ec.message() : why);
         check_tables(c.get(), site.user_table, until);
         db_.adopt(std::move(c), true);   // check_tables prepared every statement
