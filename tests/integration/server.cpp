@@ -378,9 +378,10 @@ TEST_CASE("an idle client and a client stalled mid-header are closed after the t
 TEST_CASE("the timeout bounds each step, not the connection: a steady client is never cut off", "[integration][server]") {
     // The connection's deadline moves with each request while its timer stays armed for
     // the first one: when that timer fires it must re-arm for the deadline set since,
-    // not close. Ten requests 100 ms apart span 2.5 timeouts of 400 ms.
+    // not close. Ten requests 250 ms apart span 2.5 timeouts of 1 s (each gap leaves
+    // 750 ms for a loaded machine's stalls).
     auto site = make_site();
-    test_server srv{site, local(400ms)};
+    test_server srv{site, local(1s)};
     srv.start();
     conn steady;
     REQUIRE_FALSE(steady.connect(srv.port()));
@@ -389,7 +390,7 @@ TEST_CASE("the timeout bounds each step, not the connection: a steady client is 
         auto r = steady.request(get("/hello/"));
         if (!r || r->result_int() != 200) break;
         ++served;
-        std::this_thread::sleep_for(100ms);
+        std::this_thread::sleep_for(250ms);
     }
     CHECK(served == 10);
     CHECK(steady.closed_by_server());   // then idle: closed by the timeout, not the failsafe
