@@ -41,13 +41,8 @@ fi
 SITE=$(find "$BUILD" -name reference_site -type f -perm -u+x | head -1)
 
 SERVICES=$(service_dir)
-PIDS=()
 cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
+    stop_servers
     pg_stop "$SERVICES"
     redis_stop "$SERVICES"
     rm -rf "$SERVICES"
@@ -59,16 +54,6 @@ pg_start "$SERVICES" "$PG_PORT"
 redis_start "$SERVICES" "$REDIS_PORT"
 "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE refsite" >/dev/null
 POSTMASTER=$(head -1 "$SERVICES/pg/postmaster.pid")
-
-wait_port() {   # wait_port PORT PID
-    for _ in $(seq 600); do
-        curl -s -o /dev/null "http://127.0.0.1:$1/api/notes/" && return 0
-        kill -0 "$2" 2>/dev/null || { echo "cluster: a server exited at start" >&2; return 1; }
-        sleep 0.1
-    done
-    echo "cluster: port $1 never opened" >&2
-    return 1
-}
 
 # --- warden: two instances ------------------------------------------------------------
 W_DB="postgresql://postgres@127.0.0.1:$PG_PORT/warden"
@@ -82,9 +67,8 @@ for port in "${W_PORTS[@]}"; do
     PIDS+=($!)
     W_PIDS+=($!)
 done
-for i in 0 1; do wait_port "${W_PORTS[$i]}" "${W_PIDS[$i]}"; done
-W_TOKEN=$(curl -s -X POST "http://127.0.0.1:${W_PORTS[0]}/api/token-auth/" -H 'Content-Type: application/json' \
-    -d '{"username":"alice","password":"alice-pass"}' | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+for i in 0 1; do wait_until "${W_PIDS[$i]}" "warden $i" http_up "${W_PORTS[$i]}" /api/notes/; done
+W_TOKEN=$(obtain_token "${W_PORTS[0]}")
 
 # --- DRF: two instances in the same shape -------------------------------------------
 D_PG="dbname=refsite host=127.0.0.1 port=$PG_PORT user=postgres"
@@ -95,12 +79,12 @@ REFSITE_PG="$D_PG" REFSITE_REDIS="$D_REDIS" REFSITE_PORT=${D_PORTS[0]} REFSITE_W
     "$DRF_SERVE" >"$SERVICES/drf-a.out" 2>"$SERVICES/drf-a.log" &
 PIDS+=($!)
 D_PIDS+=($!)
-wait_port "${D_PORTS[0]}" "${D_PIDS[0]}"
+wait_until "${D_PIDS[0]}" "DRF 0" http_up "${D_PORTS[0]}" /api/notes/
 REFSITE_JOIN=1 REFSITE_PG="$D_PG" REFSITE_REDIS="$D_REDIS" REFSITE_PORT=${D_PORTS[1]} REFSITE_WORKERS=$SERVER_THREADS \
     "$DRF_SERVE" >"$SERVICES/drf-b.out" 2>"$SERVICES/drf-b.log" &
 PIDS+=($!)
 D_PIDS+=($!)
-wait_port "${D_PORTS[1]}" "${D_PIDS[1]}"
+wait_until "${D_PIDS[1]}" "DRF 1" http_up "${D_PORTS[1]}" /api/notes/
 D_TOKEN=$(awk '/^token alice/ {print $3}' "$SERVICES/drf-a.out")
 
 for sys in warden drf; do

@@ -61,7 +61,7 @@ esac
 PY=/usr/bin/python3   # Debian's Python: Django, DRF, gunicorn
 mkdir -p "$OUT"
 
-# Packages this script needs (the build's own come from scripts/lib.sh).
+# Packages this script needs, and the helpers for the servers it starts (scripts/services.sh, through lib.sh).
 source "$ROOT/scripts/lib.sh"
 ensure_packages wrk curl gunicorn python3-djangorestframework python3-djangorestframework-simplejwt
 
@@ -74,37 +74,11 @@ SITE_BIN=$BUILD/benchmarks/bench_site
 BARE_BIN=$BUILD/benchmarks/bare_beast
 
 TMP=$(mktemp -d)
-PIDS=()
 cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
+    stop_servers
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-
-wait_port() {   # wait_port PORT PID
-    for _ in $(seq 300); do
-        if curl -s -o /dev/null "http://127.0.0.1:$1/"; then return 0; fi
-        kill -0 "$2" 2>/dev/null || { echo "e2e: a server exited at start" >&2; return 1; }
-        sleep 0.1
-    done
-    echo "e2e: port $1 never opened" >&2
-    return 1
-}
-
-wait_line() {   # wait_line FILE PATTERN
-    for _ in $(seq 300); do
-        grep -q "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 # --- start the servers --------------------------------------------------------------
 # start_reference NAME [FLAGS...]: a reference_site on a fresh database, alice's token
@@ -116,11 +90,9 @@ start_reference() {
     WARDEN_PASSWORD_ITERATIONS=1000 "${ON_SERVER[@]}" "$REF_BIN" --port "$port" --threads "$SERVER_THREADS" --db "$TMP/$name.db" "$@" \
         >"$TMP/$name.out" 2>"$TMP/$name.log" &
     PIDS+=($!)
-    wait_port "$port" $!
+    wait_until $! "$name" http_up "$port"
     printf -v "${name}_PORT" '%s' "$port"
-    printf -v "${name}_TOKEN" '%s' "$(curl -s -X POST "http://127.0.0.1:$port/api/token-auth/" \
-        -H 'Content-Type: application/json' -d '{"username":"alice","password":"alice-pass"}' |
-        $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+    printf -v "${name}_TOKEN" '%s' "$(obtain_token "$port")"
 }
 start_reference REF
 start_reference POOL --no-inline-reads
@@ -129,7 +101,7 @@ start_reference CACHED --token-cache 1000
 SITE_PORT=$(free_port)
 "${ON_SERVER[@]}" "$SITE_BIN" --port "$SITE_PORT" --threads "$SERVER_THREADS" >"$TMP/site.out" 2>"$TMP/site.log" &
 PIDS+=($!)
-wait_port "$SITE_PORT" $!
+wait_until $! bench_site http_up "$SITE_PORT"
 SITE_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/site.out")
 
 # The same without the access log (one line, one write(2) to stderr, per request), to
@@ -137,7 +109,7 @@ SITE_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/site.out")
 NOLOG_PORT=$(free_port)
 "${ON_SERVER[@]}" "$SITE_BIN" --port "$NOLOG_PORT" --threads "$SERVER_THREADS" --no-access-log >"$TMP/nolog.out" 2>"$TMP/nolog.log" &
 PIDS+=($!)
-wait_port "$NOLOG_PORT" $!
+wait_until $! bench_site_nolog http_up "$NOLOG_PORT"
 NOLOG_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/nolog.out")
 
 DRF_PORT=$(free_port)
@@ -145,14 +117,14 @@ DRF_PORT=$(free_port)
     --workers "$SERVER_THREADS" \
     >"$TMP/drf.out" 2>"$TMP/drf.log" &
 PIDS+=($!)
-wait_port "$DRF_PORT" $!
-wait_line "$TMP/drf.out" '^token alice'
+wait_until $! drf http_up "$DRF_PORT"
+wait_until $! drf grep -q '^token alice' "$TMP/drf.out"
 DRF_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/drf.out")
 
 BARE_PORT=$(free_port)
 "${ON_SERVER[@]}" "$BARE_BIN" --port "$BARE_PORT" --threads "$SERVER_THREADS" 2>"$TMP/bare.log" &
 PIDS+=($!)
-wait_port "$BARE_PORT" $!
+wait_until $! bare_beast http_up "$BARE_PORT"
 
 # The servers' process ids, in the order started (gunicorn's workers are its children).
 declare -A SPID=([reference_site]=${PIDS[0]} [reference_site_pool]=${PIDS[1]} [reference_site_cached]=${PIDS[2]}

@@ -38,14 +38,9 @@ measure() {
     WARDEN_PASSWORD_ITERATIONS=1000 valgrind --tool=callgrind --instr-atstart=no \
         --callgrind-out-file="$TMP/$name.cg" "$bin" --port "$port" --threads 1 "$@" >"$TMP/$name.out" 2>/dev/null &
     PID=$!
-    for _ in $(seq 600); do
-        curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-        sleep 0.1
-    done
+    wait_until "$PID" "$name" http_up "$port"
     case $name in
-    reference_site)
-        token=$(curl -s -X POST "http://127.0.0.1:$port/api/token-auth/" -H 'Content-Type: application/json' \
-            -d '{"username":"alice","password":"alice-pass"}' | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])') ;;
+    reference_site) token=$(obtain_token "$port") ;;
     bench_site) token=$(awk '/^token alice/ {print $3}' "$TMP/$name.out") ;;
     *) token=unused ;;
     esac

@@ -73,39 +73,11 @@ if [ "$(ulimit -Sn)" -lt "$NEED_FDS" ]; then
 fi
 
 TMP=$(mktemp -d)
-PIDS=()
-stop_pid() {   # stop_pid PID: TERM, up to 5 s, then KILL
-    kill -TERM "$1" 2>/dev/null || return 0
-    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$1" 2>/dev/null || true
-}
 cleanup() {
-    for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+    stop_servers
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-# Stops one server this script started and forgets it.
-stop_server() {
-    local keep=() p
-    stop_pid "$1"
-    wait "$1" 2>/dev/null || true
-    for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-    PIDS=("${keep[@]}")
-}
-
-# Polls COMMAND every 0.1 s for up to 30 s while the server PID lives (free_port comes
-# from scripts/services.sh, through lib.sh).
-wait_for() {   # wait_for PID WHAT COMMAND...
-    for _ in $(seq 300); do
-        "${@:3}" 2>/dev/null && return 0
-        kill -0 "$1" 2>/dev/null || { echo "scale: $2: the server exited" >&2; return 1; }
-        sleep 0.1
-    done
-    echo "scale: $2: not ready after 30 s" >&2
-    return 1
-}
-port_open() { curl -s -o /dev/null "http://127.0.0.1:$1/"; }
 
 # Starts a server on a free port; sets SRV_PID, SRV_PORT, SRV_TOKEN.
 start_server() {   # start_server NAME TAG
@@ -123,13 +95,11 @@ start_server() {   # start_server NAME TAG
     esac
     SRV_PID=$!
     PIDS+=("$SRV_PID")
-    wait_for "$SRV_PID" "$name" port_open "$SRV_PORT"
+    wait_until "$SRV_PID" "$name" http_up "$SRV_PORT"
     case $name in
-    reference_site)
-        SRV_TOKEN=$(curl -s -X POST "http://127.0.0.1:$SRV_PORT/api/token-auth/" -H 'Content-Type: application/json' \
-            -d '{"username":"alice","password":"alice-pass"}' | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])') ;;
+    reference_site) SRV_TOKEN=$(obtain_token "$SRV_PORT") ;;
     drf)
-        wait_for "$SRV_PID" "$name" grep -q '^token alice' "$TMP/$tag.out"
+        wait_until "$SRV_PID" "$name" grep -q '^token alice' "$TMP/$tag.out"
         SRV_TOKEN=$(awk '/^token alice/ {print $3}' "$TMP/$tag.out") ;;
     bare_beast)
         SRV_TOKEN=unused ;;   # answers without looking at it; sent anyway, so the requests are the same

@@ -11,6 +11,15 @@
 #   free_port              print a free TCP port of 127.0.0.1
 #   service_dir            print a new temporary folder the postgres user can enter
 #                          (DIR must be one, or inside one: initdb runs as postgres)
+#
+# And for the servers a script starts itself (reference_site, DRF, the benchmarks' peers):
+#   PIDS+=($!)                  each one started, for stop_servers
+#   wait_until PID WHAT CMD...  poll CMD every 0.1 s for up to 60 s while PID lives
+#   http_up PORT [PATH]         true when 127.0.0.1:PORT answers PATH (default /)
+#   obtain_token PORT           the demo user alice's token from a reference_site
+#   stop_pid PID                SIGTERM, then SIGKILL if it still runs after 5 s
+#   stop_server PID             stop_pid, reap it, and drop it from PIDS
+#   stop_servers                stop every one of PIDS (all signalled at once)
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 WARDEN_SERVICE_PACKAGES=(postgresql-15 redis-server)
 
@@ -76,8 +85,53 @@ redis_stop() {   # redis_stop DIR
     local dir=$1 pid
     [ -f "$dir/redis.pid" ] || return 0
     pid=$(cat "$dir/redis.pid")
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    stop_pid "$pid"
     rm -f "$dir/redis.pid"
+}
+
+PIDS=()
+
+wait_until() {   # wait_until PID WHAT COMMAND...
+    local pid=$1 what=$2
+    shift 2
+    for _ in $(seq 600); do
+        "$@" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || { echo "$(basename "$0"): $what: the server exited" >&2; return 1; }
+        sleep 0.1
+    done
+    echo "$(basename "$0"): $what: not ready after 60 s" >&2
+    return 1
+}
+
+http_up() { curl -s -o /dev/null "http://127.0.0.1:$1${2:-/}"; }
+
+obtain_token() {   # obtain_token PORT
+    curl -s -X POST "http://127.0.0.1:$1/api/token-auth/" -H 'Content-Type: application/json' \
+        -d '{"username":"alice","password":"alice-pass"}' |
+        /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+
+_kill_after_grace() {   # SIGKILL for PID once it has had 5 s to end
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    kill -KILL "$1" 2>/dev/null || true
+}
+
+stop_pid() {   # stop_pid PID
+    kill -TERM "$1" 2>/dev/null || true
+    _kill_after_grace "$1"
+}
+
+stop_server() {   # stop_server PID
+    local keep=() p
+    stop_pid "$1"
+    wait "$1" 2>/dev/null || true
+    for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+    PIDS=("${keep[@]}")
+}
+
+stop_servers() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do _kill_after_grace "$pid"; wait "$pid" 2>/dev/null || true; done
+    PIDS=()
 }
